@@ -1,0 +1,314 @@
+"""Non-trivial reads of the programme."""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from programme.enums import ConflictKind, SessionStatus
+from programme.exceptions import EventNotFound, NothingPublished
+from programme.models import (
+    BERLIN,
+    Event,
+    ReleasedSession,
+    ReleasedSessionSpeaker,
+    Room,
+    ScheduleRelease,
+    Session,
+    SessionSpeaker,
+    Speaker,
+    Track,
+)
+
+
+def event_get_public(*, slug: str) -> Event:
+    event = Event.objects.public().select_related("venue").filter(slug=slug).first()
+    if event is None:
+        raise EventNotFound(extra={"event": slug})
+    return event
+
+
+def event_current() -> Event | None:
+    """The edition `/` shows: the next or running public one, else the most recent."""
+    today = dt.datetime.now(BERLIN).date()
+    events = Event.objects.public().select_related("venue")
+    return events.filter(end_on__gte=today).order_by("start_on").first() or events.order_by("-start_on").first()
+
+
+def release_latest(*, event: Event) -> ScheduleRelease | None:
+    return ScheduleRelease.objects.filter(event=event).order_by("-sequence").first()
+
+
+def release_public(*, event: Event) -> ScheduleRelease:
+    release = release_latest(event=event)
+    if release is None:
+        raise NothingPublished(extra={"event": event.slug})
+    return release
+
+
+# --- the published programme -------------------------------------------------------------
+
+
+def released_speakers_prefetch() -> Prefetch[Any]:
+    return Prefetch(
+        "released_speakers",
+        queryset=ReleasedSessionSpeaker.objects.select_related("speaker").order_by("position", "id"),
+    )
+
+
+def released_session_list(
+    *,
+    release: ScheduleRelease,
+    day: dt.date | None = None,
+    room: int | None = None,
+    track: str | None = None,
+    format: str | None = None,
+    language: str | None = None,
+    speaker: str | None = None,
+    q: str | None = None,
+) -> QuerySet[ReleasedSession]:
+    sessions = (
+        ReleasedSession.objects.filter(release=release)
+        .select_related("room", "track", "session")
+        .prefetch_related(released_speakers_prefetch())
+        .order_by("starts_at", "room__position", "session_id")
+    )
+    if day is not None:
+        sessions = sessions.on_day(day)
+    if room is not None:
+        sessions = sessions.filter(room_id=room)
+    if track:
+        sessions = sessions.filter(track_id=int(track)) if track.isdigit() else sessions.filter(track__slug=track)
+    if format:
+        sessions = sessions.filter(format=format)
+    if language:
+        sessions = sessions.filter(language=language)
+    if speaker:
+        sessions = sessions.filter(released_speakers__speaker__slug=speaker)
+    if q:
+        terms = Q()
+        for field in ["title_de", "title_en", "abstract_de", "abstract_en"]:
+            terms |= Q(**{f"{field}__icontains": q})
+        terms |= Q(released_speakers__speaker__name__icontains=q)
+        sessions = sessions.filter(terms).distinct()
+    return sessions
+
+
+def released_session_get(*, release: ScheduleRelease, session_id: int) -> ReleasedSession | None:
+    return (
+        ReleasedSession.objects.filter(release=release, session_id=session_id)
+        .select_related("room", "track", "session")
+        .prefetch_related(released_speakers_prefetch())
+        .first()
+    )
+
+
+def released_speaker_list(*, release: ScheduleRelease, q: str | None = None) -> QuerySet[Speaker]:
+    """Speakers who appear in the release, each with their published sessions."""
+    speakers = (
+        Speaker.objects.filter(released_appearances__released_session__release=release)
+        .distinct()
+        .prefetch_related(
+            "links",
+            Prefetch(
+                "released_appearances",
+                queryset=ReleasedSessionSpeaker.objects.filter(released_session__release=release)
+                .select_related("released_session__room", "released_session__track")
+                .order_by("released_session__starts_at"),
+                to_attr="published_appearances",
+            ),
+        )
+        .order_by("name", "id")
+    )
+    if q:
+        speakers = speakers.filter(Q(name__icontains=q) | Q(organisation__icontains=q))
+    return speakers
+
+
+def released_speaker_get(*, release: ScheduleRelease, slug: str) -> Speaker | None:
+    return released_speaker_list(release=release).filter(slug=slug).first()
+
+
+def released_room_list(*, release: ScheduleRelease) -> QuerySet[Room]:
+    return Room.objects.filter(pk__in=release.released_sessions.values("room_id")).select_related("hall")
+
+
+def released_track_list(*, release: ScheduleRelease) -> QuerySet[Track]:
+    return Track.objects.filter(pk__in=release.released_sessions.values("track_id"))
+
+
+def release_days(*, event: Event) -> list[dt.date]:
+    return event.days
+
+
+# --- publishing ---------------------------------------------------------------------------
+
+
+def sessions_for_release(*, event: Event, previous: ScheduleRelease | None) -> QuerySet[Session]:
+    """What a new release would contain: confirmed scheduled sessions, and cancelled ones
+    the public has already seen (so calendars learn of the cancellation)."""
+    seen = previous.released_sessions.values("session_id") if previous else Session.objects.none().values("pk")
+    return (
+        Session.objects.filter(event=event)
+        .scheduled()
+        .filter(Q(status=SessionStatus.CONFIRMED) | Q(status=SessionStatus.CANCELLED, pk__in=seen))
+        .select_related("room")
+        .order_by("starts_at", "pk")
+    )
+
+
+def _summary(title_de: str, title_en: str, room: Room | None, starts_at: dt.datetime) -> dict[str, Any]:
+    return {
+        "title_de": title_de,
+        "title_en": title_en,
+        "room_de": room.name_de if room else "",
+        "room_en": (room.name_en or room.name_de) if room else "",
+        "starts_at": starts_at.isoformat(),
+    }
+
+
+def release_diff(*, previous: ScheduleRelease | None, sessions: Iterable[Session]) -> dict[str, list[dict[str, Any]]]:
+    """What a release adds, moves, cancels and removes compared to the previous one."""
+    before = {
+        item.session_id: item
+        for item in (previous.released_sessions.select_related("room") if previous else ReleasedSession.objects.none())
+    }
+    changes: dict[str, list[dict[str, Any]]] = {"added": [], "moved": [], "cancelled": [], "removed": []}
+    now_ids = set()
+    for session in sessions:
+        now_ids.add(session.pk)
+        assert session.starts_at is not None
+        entry = {"session": session.pk, **_summary(session.title_de, session.title_en, session.room, session.starts_at)}
+        old = before.get(session.pk)
+        if session.status == SessionStatus.CANCELLED:
+            if old is not None and old.status != SessionStatus.CANCELLED:
+                changes["cancelled"].append(entry)
+        elif old is None or old.status == SessionStatus.CANCELLED:
+            changes["added"].append(entry)
+        elif (old.starts_at, old.ends_at, old.room_id) != (session.starts_at, session.ends_at, session.room_id):
+            entry["from"] = _summary(old.title_de, old.title_en, old.room, old.starts_at)
+            changes["moved"].append(entry)
+    for session_id, old in before.items():
+        if session_id not in now_ids and old.status != SessionStatus.CANCELLED:
+            changes["removed"].append(
+                {"session": session_id, **_summary(old.title_de, old.title_en, old.room, old.starts_at)}
+            )
+    return changes
+
+
+# --- conflicts ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: str
+    session_id: int
+    other_id: int | None
+    message: str
+
+
+def event_hours_on(*, event: Event, day: dt.date) -> tuple[dt.time, dt.time]:
+    for hours in event.opening_hours.all():
+        if hours.day_on == day:
+            return hours.opens_at, hours.closes_at
+    return event.venue.opens_at, event.venue.closes_at
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(BERLIN)
+
+
+def session_conflicts(*, event: Event, session_id: int | None = None) -> list[Conflict]:
+    """Every scheduling problem of the edition's working schedule (or only those of one session).
+
+    Cancelled and unscheduled sessions take part in none.
+    """
+    event = Event.objects.select_related("venue").prefetch_related("opening_hours").get(pk=event.pk)
+    sessions = list(
+        Session.objects.filter(event=event)
+        .exclude(status=SessionStatus.CANCELLED)
+        .filter(starts_at__isnull=False, ends_at__isnull=False)
+        .select_related("room")
+        .order_by("starts_at", "pk")
+    )
+    by_id = {s.pk: s for s in sessions}
+    conflicts: list[Conflict] = []
+
+    def overlaps(a: Session, b: Session) -> bool:
+        assert a.starts_at and a.ends_at and b.starts_at and b.ends_at
+        return a.starts_at < b.ends_at and b.starts_at < a.ends_at
+
+    def add(kind: ConflictKind, a: Session, b: Session | None, message: str) -> None:
+        if session_id is None or session_id in (a.pk, b.pk if b else None):
+            conflicts.append(Conflict(kind.value, a.pk, b.pk if b else None, message))
+
+    by_room: dict[int, list[Session]] = defaultdict(list)
+    for s in sessions:
+        if s.room_id is not None:
+            by_room[s.room_id].append(s)
+    for room_sessions in by_room.values():
+        for i, a in enumerate(room_sessions):
+            for b in room_sessions[i + 1 :]:
+                assert a.ends_at and b.starts_at
+                if b.starts_at >= a.ends_at:
+                    break
+                add(
+                    ConflictKind.ROOM_DOUBLE_BOOKED,
+                    a,
+                    b,
+                    _("%(room)s is booked twice: “%(a)s” and “%(b)s” overlap.")
+                    % {"room": a.room, "a": a.title, "b": b.title},
+                )
+
+    appearances: dict[int, list[Session]] = defaultdict(list)
+    speaker_names: dict[int, str] = {}
+    for link in SessionSpeaker.objects.filter(session__in=by_id.keys()).select_related("speaker"):
+        appearances[link.speaker_id].append(by_id[link.session_id])
+        speaker_names[link.speaker_id] = link.speaker.name
+    for speaker_id, speaker_sessions in appearances.items():
+        speaker_sessions.sort(key=lambda s: (s.starts_at, s.pk))
+        for i, a in enumerate(speaker_sessions):
+            for b in speaker_sessions[i + 1 :]:
+                if overlaps(a, b):
+                    add(
+                        ConflictKind.SPEAKER_DOUBLE_BOOKED,
+                        a,
+                        b,
+                        _("%(speaker)s is in two places at once: “%(a)s” and “%(b)s”.")
+                        % {"speaker": speaker_names[speaker_id], "a": a.title, "b": b.title},
+                    )
+
+    for s in sessions:
+        assert s.starts_at and s.ends_at
+        start, end = _local(s.starts_at), _local(s.ends_at)
+        if s.seat_capacity and s.room and s.room.capacity is not None and s.seat_capacity > s.room.capacity:
+            add(
+                ConflictKind.CAPACITY_ABOVE_ROOM,
+                s,
+                None,
+                _("“%(title)s” offers %(seats)s seats but %(room)s holds %(capacity)s.")
+                % {"title": s.title, "seats": s.seat_capacity, "room": s.room, "capacity": s.room.capacity},
+            )
+        if start.date() < event.start_on or end.date() > event.end_on:
+            add(
+                ConflictKind.OUTSIDE_EVENT_DAYS,
+                s,
+                None,
+                _("“%(title)s” lies outside the edition's days (%(first)s to %(last)s).")
+                % {"title": s.title, "first": event.start_on.isoformat(), "last": event.end_on.isoformat()},
+            )
+            continue
+        opens, closes = event_hours_on(event=event, day=start.date())
+        if start.time() < opens or end.date() != start.date() or end.time() > closes:
+            add(
+                ConflictKind.OUTSIDE_OPENING_HOURS,
+                s,
+                None,
+                _("“%(title)s” runs outside the venue's opening hours (%(opens)s–%(closes)s).")
+                % {"title": s.title, "opens": opens.strftime("%H:%M"), "closes": closes.strftime("%H:%M")},
+            )
+    return conflicts

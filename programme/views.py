@@ -1,0 +1,216 @@
+"""Public pages of the programme. Each view parses input, calls selectors and renders."""
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import condition, require_safe
+
+from programme import exports
+from programme.exceptions import EventNotFound, NothingPublished
+from programme.models import BERLIN, Event, ScheduleRelease
+from programme.selectors import (
+    event_current,
+    event_get_public,
+    release_latest,
+    release_public,
+    released_session_get,
+    released_session_list,
+    released_speaker_get,
+    released_speaker_list,
+)
+
+
+def _event(slug: str) -> Event:
+    try:
+        return event_get_public(slug=slug)
+    except EventNotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _release(event: Event) -> ScheduleRelease:
+    try:
+        return release_public(event=event)
+    except NothingPublished as exc:
+        raise Http404(exc.message) from exc
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    event = event_current()
+    if event is None:
+        return render(request, "programme/no_event.html")
+    return redirect(event.get_absolute_url())
+
+
+@require_safe
+def event_home(request: HttpRequest, event: str) -> HttpResponse:
+    edition = _event(event)
+    release = release_latest(event=edition)
+    context: dict[str, Any] = {"event": edition, "release": release}
+    if release is not None:
+        sessions = released_session_list(release=release).active()
+        context["keynotes"] = [s for s in sessions if s.format == "keynote"][:6]
+        context["session_count"] = len(sessions)
+        context["speaker_count"] = released_speaker_list(release=release).count()
+    return render(request, "programme/event_home.html", context)
+
+
+def _parse_day(value: str | None, days: list[dt.date]) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if day in days else None
+
+
+@require_safe
+def timetable(request: HttpRequest, event: str) -> HttpResponse:
+    edition = _event(event)
+    release = release_latest(event=edition)
+    days = edition.days
+    context: dict[str, Any] = {"event": edition, "release": release, "days": days}
+    if release is None:
+        return render(request, "programme/timetable.html", context)
+    requested = request.GET.get("day")
+    day = _parse_day(requested, days)
+    today = dt.datetime.now(BERLIN).date()
+    if day is None:
+        day = today if today in days else days[0]
+    track = request.GET.get("track") or None
+    sessions = list(released_session_list(release=release, day=day, track=track))
+    stages: dict[int, dict[str, Any]] = {}
+    for session in sessions:
+        stage = stages.setdefault(session.room_id, {"room": session.room, "sessions": []})
+        stage["sessions"].append(session)
+    context.update(
+        {
+            "day": day,
+            "invalid_day": bool(requested) and requested != day.isoformat(),
+            "stages": sorted(stages.values(), key=lambda s: (s["room"].position, s["room"].name_de)),
+            "tracks": list(edition.tracks.all()),
+            "selected_track": track,
+        }
+    )
+    return render(request, "programme/timetable.html", context)
+
+
+@require_safe
+def session_detail(request: HttpRequest, event: str, session_id: int) -> HttpResponse:
+    edition = _event(event)
+    release = _release(edition)
+    session = released_session_get(release=release, session_id=session_id)
+    if session is None:
+        raise Http404("No such session in the published programme.")
+    return render(request, "programme/session_detail.html", {"event": edition, "session": session})
+
+
+@require_safe
+def speaker_list(request: HttpRequest, event: str) -> HttpResponse:
+    edition = _event(event)
+    release = release_latest(event=edition)
+    q = request.GET.get("q", "").strip()[:100]
+    speakers = list(released_speaker_list(release=release, q=q or None)) if release else []
+    return render(request, "programme/speaker_list.html", {"event": edition, "speakers": speakers, "q": q})
+
+
+@require_safe
+def speaker_detail(request: HttpRequest, event: str, slug: str) -> HttpResponse:
+    edition = _event(event)
+    release = _release(edition)
+    speaker = released_speaker_get(release=release, slug=slug)
+    if speaker is None:
+        raise Http404("No such speaker in the published programme.")
+    return render(request, "programme/speaker_detail.html", {"event": edition, "speaker": speaker})
+
+
+@require_safe
+def changelog(request: HttpRequest, event: str) -> HttpResponse:
+    edition = _event(event)
+    releases = list(ScheduleRelease.objects.filter(event=edition).order_by("-sequence"))
+    return render(request, "programme/changelog.html", {"event": edition, "releases": releases})
+
+
+# --- exports: cached by ETag / Last-Modified ----------------------------------------------
+
+
+def _export_last_modified(request: HttpRequest, event: str, **kwargs: Any) -> dt.datetime | None:
+    edition = Event.objects.public().filter(slug=event).first()
+    release = release_latest(event=edition) if edition else None
+    if edition is None or release is None:
+        return None
+    speakers_changed = edition.speakers.aggregate(m=Max("updated_at"))["m"]
+    return max(filter(None, [release.published_at, edition.updated_at, speakers_changed]))
+
+
+def _export_etag(request: HttpRequest, event: str, **kwargs: Any) -> str | None:
+    last_modified = _export_last_modified(request, event)
+    if last_modified is None:
+        return None
+    key = f"{event}:{last_modified.isoformat()}:{get_language()}:{request.path}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+export_condition = condition(etag_func=_export_etag, last_modified_func=_export_last_modified)
+
+
+def _export_context(request: HttpRequest, event: str) -> tuple[Event, ScheduleRelease]:
+    edition = _event(event)
+    return edition, _release(edition)
+
+
+@require_safe
+@export_condition
+def schedule_xml(request: HttpRequest, event: str) -> HttpResponse:
+    edition, release = _export_context(request, event)
+    return HttpResponse(
+        exports.schedule_xml(event=edition, release=release, base_url=request.build_absolute_uri("/")),
+        content_type="application/xml; charset=utf-8",
+    )
+
+
+@require_safe
+@export_condition
+def schedule_json(request: HttpRequest, event: str) -> HttpResponse:
+    edition, release = _export_context(request, event)
+    return HttpResponse(
+        exports.schedule_json(event=edition, release=release, base_url=request.build_absolute_uri("/")),
+        content_type="application/json; charset=utf-8",
+    )
+
+
+@require_safe
+@export_condition
+def schedule_ics(request: HttpRequest, event: str) -> HttpResponse:
+    edition, release = _export_context(request, event)
+    response = HttpResponse(
+        exports.schedule_ics(event=edition, release=release, base_url=request.build_absolute_uri("/")),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'inline; filename="{edition.slug}.ics"'
+    return response
+
+
+@require_safe
+@export_condition
+def session_ics(request: HttpRequest, event: str, session_id: int) -> HttpResponse:
+    edition, release = _export_context(request, event)
+    session = released_session_get(release=release, session_id=session_id)
+    if session is None:
+        raise Http404("No such session in the published programme.")
+    response = HttpResponse(
+        exports.session_ics(event=edition, session=session, base_url=request.build_absolute_uri("/")),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{edition.slug}-{session.session.code}.ics"'
+    return response

@@ -1,0 +1,28 @@
+import pytest
+from django.test import Client
+
+from programme.models import Event, ScheduleRelease
+from programme.services import schedule_release_publish
+from tests.factories.programme import EventFactory, SessionFactory, SessionSpeakerFactory, TrackFactory
+
+
+@pytest.fixture
+def event(db: None) -> Event:
+    return EventFactory()
+
+
+@pytest.fixture
+def published_event(db: None) -> tuple[Event, ScheduleRelease]:
+    """An edition with two confirmed sessions (one with a speaker and a track), published."""
+    event = EventFactory()
+    track = TrackFactory(event=event)
+    first = SessionFactory(event=event, track=track)
+    SessionSpeakerFactory(session=first)
+    SessionFactory(event=event, room=first.room, starts_at=first.ends_at, ends_at=first.ends_at + (first.ends_at - first.starts_at))
+    release = schedule_release_publish(event=event, version="1.0")
+    return event, release
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client()
