@@ -1,0 +1,15 @@
+"""Settings for the test suite: the production settings with test-only secrets and speed-ups."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-never-used-in-production-4f1b2c")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+
+from config.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405

@@ -1,0 +1,7 @@
+from programme.models import ReleasedSession
+
+
+def test_published_event_fixture_releases_both_sessions(published_event):
+    event, release = published_event
+    assert ReleasedSession.objects.filter(release=release).count() == 2
+    assert release.changes["added"] and not release.changes["moved"]
