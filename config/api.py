@@ -32,7 +32,12 @@ DRF_CODES = {
 
 
 def error_response(
-    code: str, message: str, *, status_code: int, extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    code: str,
+    message: str,
+    *,
+    status_code: int,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     return Response({"code": code, "message": message, "extra": extra or {}}, status=status_code, headers=headers)
 
@@ -87,4 +92,3 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-

@@ -312,3 +312,66 @@ def session_conflicts(*, event: Event, session_id: int | None = None) -> list[Co
                 % {"title": s.title, "opens": opens.strftime("%H:%M"), "closes": closes.strftime("%H:%M")},
             )
     return conflicts
+
+
+# --- the organisers' timetable -------------------------------------------------------------
+
+SLOT_MINUTES = 5
+
+
+@dataclass
+class TimetableItem:
+    session: Session
+    column: int
+    row_start: int
+    row_end: int
+    has_conflict: bool
+
+
+@dataclass
+class TimetableGrid:
+    rooms: list[Room]
+    items: list[TimetableItem]
+    labels: list[tuple[int, str]]
+    rows: int
+
+
+def _slot(value: dt.datetime, origin: dt.datetime) -> int:
+    return int((value - origin).total_seconds() // (SLOT_MINUTES * 60))
+
+
+def timetable_grid(*, event: Event, day: dt.date) -> TimetableGrid:
+    """Every scheduled session of one day (drafts included) laid out as rooms × 5-minute rows."""
+    sessions = list(
+        Session.objects.filter(event=event)
+        .scheduled()
+        .on_day(day)
+        .select_related("room", "track")
+        .prefetch_related("session_speakers__speaker")
+        .order_by("starts_at", "pk")
+    )
+    if not sessions:
+        return TimetableGrid(rooms=[], items=[], labels=[], rows=0)
+    conflicts = session_conflicts(event=event)
+    conflicted = {c.session_id for c in conflicts} | {c.other_id for c in conflicts if c.other_id}
+    rooms = sorted({s.room for s in sessions if s.room}, key=lambda r: (r.position, r.name_de))
+    column = {room.pk: index + 2 for index, room in enumerate(rooms)}
+    first = min(s.starts_at for s in sessions if s.starts_at).astimezone(BERLIN)
+    origin = first.replace(minute=first.minute - first.minute % 30, second=0, microsecond=0)
+    last = max(s.ends_at for s in sessions if s.ends_at)
+    rows = _slot(last, origin) + 1
+    items = [
+        TimetableItem(
+            session=s,
+            column=column[s.room_id],  # type: ignore[index]
+            row_start=_slot(s.starts_at, origin) + 2,  # type: ignore[arg-type]
+            row_end=max(_slot(s.ends_at, origin) + 2, _slot(s.starts_at, origin) + 3),  # type: ignore[arg-type]
+            has_conflict=s.pk in conflicted,
+        )
+        for s in sessions
+    ]
+    labels = [
+        (index + 2, (origin + dt.timedelta(minutes=index * SLOT_MINUTES)).strftime("%H:%M"))
+        for index in range(0, rows, 30 // SLOT_MINUTES)
+    ]
+    return TimetableGrid(rooms=rooms, items=items, labels=labels, rows=rows)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import condition, require_safe
 
+from config.i18n import pick
 from programme import exports
 from programme.exceptions import EventNotFound, NothingPublished
 from programme.models import BERLIN, Event, ScheduleRelease
@@ -79,7 +80,7 @@ def timetable(request: HttpRequest, event: str) -> HttpResponse:
     edition = _event(event)
     release = release_latest(event=edition)
     days = edition.days
-    context: dict[str, Any] = {"event": edition, "release": release, "days": days}
+    context: dict[str, Any] = {"event": edition, "release": release, "days": days, "nav": "programme"}
     if release is None:
         return render(request, "programme/timetable.html", context)
     requested = request.GET.get("day")
@@ -112,7 +113,7 @@ def session_detail(request: HttpRequest, event: str, session_id: int) -> HttpRes
     session = released_session_get(release=release, session_id=session_id)
     if session is None:
         raise Http404("No such session in the published programme.")
-    return render(request, "programme/session_detail.html", {"event": edition, "session": session})
+    return render(request, "programme/session_detail.html", {"event": edition, "session": session, "nav": "programme"})
 
 
 @require_safe
@@ -121,7 +122,9 @@ def speaker_list(request: HttpRequest, event: str) -> HttpResponse:
     release = release_latest(event=edition)
     q = request.GET.get("q", "").strip()[:100]
     speakers = list(released_speaker_list(release=release, q=q or None)) if release else []
-    return render(request, "programme/speaker_list.html", {"event": edition, "speakers": speakers, "q": q})
+    return render(
+        request, "programme/speaker_list.html", {"event": edition, "speakers": speakers, "q": q, "nav": "speakers"}
+    )
 
 
 @require_safe
@@ -131,14 +134,32 @@ def speaker_detail(request: HttpRequest, event: str, slug: str) -> HttpResponse:
     speaker = released_speaker_get(release=release, slug=slug)
     if speaker is None:
         raise Http404("No such speaker in the published programme.")
-    return render(request, "programme/speaker_detail.html", {"event": edition, "speaker": speaker})
+    return render(request, "programme/speaker_detail.html", {"event": edition, "speaker": speaker, "nav": "speakers"})
 
 
 @require_safe
 def changelog(request: HttpRequest, event: str) -> HttpResponse:
     edition = _event(event)
     releases = list(ScheduleRelease.objects.filter(event=edition).order_by("-sequence"))
-    return render(request, "programme/changelog.html", {"event": edition, "releases": releases})
+    shown = [
+        {"release": r, "changes": {key: [_change_entry(e) for e in entries] for key, entries in r.changes.items()}}
+        for r in releases
+    ]
+    return render(request, "programme/changelog.html", {"event": edition, "releases": shown, "nav": "changelog"})
+
+
+def _change_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """A stored change in the active language, with real datetimes for the template."""
+    shown = {
+        "session": entry["session"],
+        "title": pick({"de": entry.get("title_de", ""), "en": entry.get("title_en", "")}),
+        "room": pick({"de": entry.get("room_de", ""), "en": entry.get("room_en", "")}),
+        "starts_at": dt.datetime.fromisoformat(entry["starts_at"]),
+    }
+    if "from" in entry:
+        shown["from_room"] = pick({"de": entry["from"].get("room_de", ""), "en": entry["from"].get("room_en", "")})
+        shown["from_starts_at"] = dt.datetime.fromisoformat(entry["from"]["starts_at"])
+    return shown
 
 
 # --- exports: cached by ETag / Last-Modified ----------------------------------------------

@@ -18,7 +18,9 @@ def published_event(db: None) -> tuple[Event, ScheduleRelease]:
     track = TrackFactory(event=event)
     first = SessionFactory(event=event, track=track)
     SessionSpeakerFactory(session=first)
-    SessionFactory(event=event, room=first.room, starts_at=first.ends_at, ends_at=first.ends_at + (first.ends_at - first.starts_at))
+    SessionFactory(
+        event=event, room=first.room, starts_at=first.ends_at, ends_at=first.ends_at + (first.ends_at - first.starts_at)
+    )
     release = schedule_release_publish(event=event, version="1.0")
     return event, release
 

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
 
+from config.exceptions import NotFound
 from programme.api.serializers import (
     EventSerializer,
     RoomSerializer,
@@ -14,7 +15,6 @@ from programme.api.serializers import (
     SpeakerSerializer,
     TrackSerializer,
 )
-from config.exceptions import NotFound
 from programme.models import Event, ReleasedSession, Room, ScheduleRelease, Speaker, Track
 from programme.selectors import (
     event_get_public,
