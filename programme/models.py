@@ -7,7 +7,6 @@ copy of the schedule (`ReleasedSession` rows) made when an organiser publishes.
 import datetime as dt
 import secrets
 import uuid
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -339,9 +338,7 @@ class ScheduleRelease(models.Model):
         related_name="schedule_releases",
         verbose_name=_("published by"),
     )
-    changes = models.JSONField(
-        _("changes"), default=dict, blank=True
-    )
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
 
     comment = Translated("comment")
 
