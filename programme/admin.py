@@ -10,6 +10,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -157,8 +158,8 @@ class DayFilter(admin.SimpleListFilter):
     parameter_name = "day"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        days = Session.objects.filter(starts_at__isnull=False).dates("starts_at", "day", tzinfo=BERLIN)
-        return [(day.isoformat(), day.strftime("%a %d.%m.%Y")) for day in days]
+        moments = Session.objects.filter(starts_at__isnull=False).datetimes("starts_at", "day", tzinfo=BERLIN)
+        return [(moment.date().isoformat(), date_format(moment.date(), "D d.m.Y")) for moment in moments]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Session]) -> QuerySet[Session]:
         value = self.value()
