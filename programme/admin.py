@@ -143,7 +143,7 @@ class SpeakerAdmin(admin.ModelAdmin[Speaker]):
 
     @admin.display(description=_("sessions"), ordering="session_total")
     def session_count(self, obj: Speaker) -> int:
-        return obj.session_total  # type: ignore[attr-defined, no-any-return]
+        return obj.session_total  # type: ignore[attr-defined]
 
 
 class SessionSpeakerInline(admin.TabularInline[SessionSpeaker, Session]):
@@ -169,7 +169,7 @@ class DayFilter(admin.SimpleListFilter):
             day = dt.date.fromisoformat(value)
         except ValueError:
             return queryset.none()
-        return queryset.on_day(day)  # type: ignore[attr-defined, no-any-return]
+        return queryset.on_day(day)  # type: ignore[attr-defined]
 
 
 class PublishForm(forms.Form):
@@ -250,13 +250,13 @@ class SessionAdmin(admin.ModelAdmin[Session]):
 
     # --- extra views: timetable, conflicts, publish ---------------------------------------
 
-    def get_urls(self) -> list[URLPattern]:  # type: ignore[override]
+    def get_urls(self) -> list[URLPattern]:
         extra = [
             path("timetable/", self.admin_site.admin_view(self.timetable_view), name="programme_session_timetable"),
             path("conflicts/", self.admin_site.admin_view(self.conflicts_view), name="programme_session_conflicts"),
             path("publish/", self.admin_site.admin_view(self.publish_view), name="programme_session_publish"),
         ]
-        return extra + super().get_urls()  # type: ignore[operator]
+        return extra + super().get_urls()
 
     def _event_from(self, request: HttpRequest) -> Event | None:
         event_id = request.GET.get("event") or request.POST.get("event")
@@ -358,7 +358,7 @@ def _next_version(previous: ScheduleRelease | None) -> str:
 class ReleasedSessionInline(admin.TabularInline[ReleasedSession, ScheduleRelease]):
     model = ReleasedSession
     fields = ["title_de", "starts_at", "ends_at", "room", "status"]
-    readonly_fields = fields
+    readonly_fields = ["title_de", "starts_at", "ends_at", "room", "status"]
     extra = 0
     can_delete = False
     show_change_link = False

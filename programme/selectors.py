@@ -15,6 +15,7 @@ from programme.models import (
     BERLIN,
     Event,
     ReleasedSession,
+    ReleasedSessionQuerySet,
     ReleasedSessionSpeaker,
     Room,
     ScheduleRelease,
@@ -70,7 +71,7 @@ def released_session_list(
     language: str | None = None,
     speaker: str | None = None,
     q: str | None = None,
-) -> QuerySet[ReleasedSession]:
+) -> ReleasedSessionQuerySet:
     sessions = (
         ReleasedSession.objects.filter(release=release)
         .select_related("room", "track", "session")

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.db.models import Max
 
@@ -60,7 +59,7 @@ def schedule_release_publish(
     version: str,
     comment_de: str = "",
     comment_en: str = "",
-    user: AbstractBaseUser | AnonymousUser | None = None,
+    user: Any = None,
 ) -> ScheduleRelease:
     """Freeze the current schedule as a new release and record what changed since the last one."""
     version = version.strip()

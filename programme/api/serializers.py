@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from typing import Any
 
 from django.urls import reverse
@@ -5,10 +6,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from programme.enums import SessionFormat, SessionLanguage
-from programme.models import Event, ReleasedSession, ReleasedSessionSpeaker, Room, Speaker, Track
+from programme.models import Event, ReleasedSession, ReleasedSessionSpeaker, Room, Speaker, SpeakerLink, Track
 
 
-def _absolute(context: dict[str, Any], path: str) -> str:
+def _absolute(context: Mapping[str, Any], path: str) -> str:
     request = context.get("request")
     return request.build_absolute_uri(path) if request is not None else path
 
@@ -164,9 +165,10 @@ class SessionSerializer(serializers.ModelSerializer[ReleasedSession]):
         return self._path("programme:session-ics", obj)
 
 
-class SpeakerLinkSerializer(serializers.Serializer[Any]):
-    label = serializers.CharField()
-    url = serializers.URLField()
+class SpeakerLinkSerializer(serializers.ModelSerializer[SpeakerLink]):
+    class Meta:
+        model = SpeakerLink
+        fields = ["label", "url"]
 
 
 class SpeakerSerializer(serializers.ModelSerializer[Speaker]):

@@ -43,11 +43,8 @@ class EventDetailView(generics.RetrieveAPIView[Event]):
         return event_get_public(slug=self.kwargs["event"])
 
 
-class EventScopedMixin:
+class EventScopedMixin(generics.GenericAPIView[Any]):
     """Resolves the edition from the URL and exposes its latest release (or None)."""
-
-    kwargs: dict[str, Any]
-    request: Request
 
     def event(self) -> Event:
         if not hasattr(self, "_event"):
@@ -60,9 +57,7 @@ class EventScopedMixin:
         return self._release
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()  # type: ignore[misc]
-        context["event"] = self.event()
-        return context
+        return {**super().get_serializer_context(), "event": self.event()}
 
     def filters(self, serializer_class: type) -> dict[str, Any]:
         params = serializer_class(data=self.request.query_params)
