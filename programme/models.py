@@ -39,6 +39,7 @@ class Venue(models.Model):
     directions_de, directions_en = translated_text_fields(_("directions"))
     opens_at = models.TimeField(_("opens at"), default=dt.time(9, 0))
     closes_at = models.TimeField(_("closes at"), default=dt.time(18, 0))
+    updated_at = models.DateTimeField(auto_now=True)
 
     directions = Translated("directions")
 
@@ -84,6 +85,7 @@ class Room(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     accessibility_notes_de, accessibility_notes_en = translated_text_fields(_("accessibility notes"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
 
     name = Translated("name")
     accessibility_notes = Translated("accessibility_notes")
@@ -183,6 +185,7 @@ class Track(models.Model):
     description_de, description_en = translated_text_fields(_("description"))
     colour = models.CharField(_("colour"), max_length=7, default="#005f87", validators=[hex_colour])
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
 
     name = Translated("name")
     description = Translated("description")

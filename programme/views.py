@@ -13,7 +13,7 @@ from django.views.decorators.http import condition, require_safe
 from config.i18n import pick
 from programme import exports
 from programme.exceptions import EventNotFound, NothingPublished
-from programme.models import BERLIN, Event, ScheduleRelease
+from programme.models import BERLIN, Event, Room, ScheduleRelease, Venue
 from programme.selectors import (
     event_current,
     event_get_public,
@@ -166,12 +166,25 @@ def _change_entry(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def _export_last_modified(request: HttpRequest, event: str, **kwargs: Any) -> dt.datetime | None:
-    edition = Event.objects.public().filter(slug=event).first()
-    release = release_latest(event=edition) if edition else None
-    if edition is None or release is None:
-        return None
-    speakers_changed = edition.speakers.aggregate(m=Max("updated_at"))["m"]
-    return max(filter(None, [release.published_at, edition.updated_at, speakers_changed]))
+    """The newest change an export shows: the release, or a live edit of the edition, its venue,
+    rooms, tracks or speakers. Computed once per request (the ETag derives from it)."""
+    cached: dict[str, dt.datetime | None] = request.__dict__.setdefault("_export_last_modified", {})
+    if event not in cached:
+        edition = Event.objects.public().filter(slug=event).first()
+        release = release_latest(event=edition) if edition else None
+        if edition is None or release is None:
+            cached[event] = None
+        else:
+            candidates = [
+                release.published_at,
+                edition.updated_at,
+                edition.speakers.aggregate(m=Max("updated_at"))["m"],
+                edition.tracks.aggregate(m=Max("updated_at"))["m"],
+                Venue.objects.filter(pk=edition.venue_id).values_list("updated_at", flat=True).first(),
+                Room.objects.filter(venue=edition.venue_id).aggregate(m=Max("updated_at"))["m"],
+            ]
+            cached[event] = max(c for c in candidates if c is not None)
+    return cached[event]
 
 
 def _export_etag(request: HttpRequest, event: str, **kwargs: Any) -> str | None:

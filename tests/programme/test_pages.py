@@ -135,7 +135,9 @@ def test_changelog_lists_added_moved_and_cancelled(client):
     moved.ends_at = moved.starts_at + dt.timedelta(minutes=30)
     moved.save()
     session_cancel(session=cancelled)
-    SessionSpeakerFactory(session__event=event, session__title_de="Ganz neu", session__starts_at=berlin(event.start_on, 16))
+    SessionSpeakerFactory(
+        session__event=event, session__title_de="Ganz neu", session__starts_at=berlin(event.start_on, 16)
+    )
     schedule_release_publish(event=event, version="1.1")
 
     response = client.get(f"/{event.slug}/programme/changelog/")
