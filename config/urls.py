@@ -24,3 +24,4 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler404 = "programme.views.page_not_found"
+handler500 = "programme.views.server_error"

@@ -204,3 +204,13 @@ def test_openapi_schema_and_docs(client):
     parameters = {p["name"] for p in paths["/api/v1/events/{event}/sessions/"]["get"]["parameters"]}
     assert {"day", "room", "track", "format", "language", "speaker", "q", "page"} <= parameters
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_unknown_api_path_is_404_in_error_shape(client):
+    _assert_error(client.get("/api/v1/no-such-thing/"), 404, "not_found")
+
+
+def test_unknown_page_is_html_404(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "text/html" in response["Content-Type"]
