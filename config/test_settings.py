@@ -16,3 +16,6 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 # Serve static files straight from the finders: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# No persistent connections: the live server's threads must not keep the test database open.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -236,7 +236,7 @@ class SessionAdmin(admin.ModelAdmin[Session]):
 
     @admin.action(description=_("Cancel the selected sessions"), permissions=["change"])
     def cancel_sessions(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
-        count = sessions_cancel(sessions=queryset)
+        count = sessions_cancel(session_ids=queryset.values_list("pk", flat=True))
         self.message_user(
             request,
             ngettext(

@@ -1,5 +1,6 @@
 """The only writers of the programme."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -43,10 +44,11 @@ def session_cancel(*, session: Session) -> Session:
     return session
 
 
-def sessions_cancel(*, sessions: Any) -> int:
+def sessions_cancel(*, session_ids: Iterable[int]) -> int:
+    """Cancel several sessions at once; returns how many were not cancelled before."""
     count = 0
     with transaction.atomic():
-        for session in sessions.select_for_update():
+        for session in Session.objects.filter(pk__in=list(session_ids)).order_by("pk").select_for_update():
             if session.status != SessionStatus.CANCELLED:
                 session_cancel(session=session)
                 count += 1
