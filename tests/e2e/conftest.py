@@ -30,8 +30,22 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _close_live_server_connections(django_db_blocker: Any) -> None:
+    """The live server's request threads may keep an idle database connection after the browser
+    is gone; on PostgreSQL that blocks dropping the test database. End those sessions."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'"
+        )
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():
@@ -40,6 +54,7 @@ def browser() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
+    _close_live_server_connections(django_db_blocker)
 
 
 @pytest.fixture
