@@ -2,8 +2,10 @@
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -199,55 +201,61 @@ def _export_etag(request: HttpRequest, event: str, **kwargs: Any) -> str | None:
     last_modified = _export_last_modified(request, event)
     if last_modified is None:
         return None
-    key = f"{event}:{last_modified.isoformat()}:{get_language()}:{request.path}"
+    # Exports carry absolute links, so the host is part of what the client receives.
+    key = f"{request.get_host()}:{request.path}:{get_language()}:{last_modified.isoformat()}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 export_condition = condition(etag_func=_export_etag, last_modified_func=_export_last_modified)
 
 
-def _export_context(request: HttpRequest, event: str) -> tuple[Event, ScheduleRelease]:
-    edition = _event(event)
-    return edition, _release(edition)
+EXPORT_CACHE_SECONDS = 3600
+
+
+def _export_body(request: HttpRequest, event: str, render: Callable[[Event, ScheduleRelease], bytes | str]) -> bytes:
+    """The rendered export, from the cache when this version was rendered before (the key is the
+    ETag, so a new release or an edit renders afresh)."""
+    key = f"programme-export:{_export_etag(request, event)}"
+    body = cache.get(key)
+    if body is None:
+        edition = _event(event)
+        rendered = render(edition, _release(edition))
+        body = rendered.encode() if isinstance(rendered, str) else rendered
+        cache.set(key, body, EXPORT_CACHE_SECONDS)
+    return body
 
 
 @require_safe
 @export_condition
 def schedule_xml(request: HttpRequest, event: str) -> HttpResponse:
-    edition, release = _export_context(request, event)
-    return HttpResponse(
-        exports.schedule_xml(event=edition, release=release, base_url=request.build_absolute_uri("/")),
-        content_type="application/xml; charset=utf-8",
-    )
+    base_url = request.build_absolute_uri("/")
+    body = _export_body(request, event, lambda e, r: exports.schedule_xml(event=e, release=r, base_url=base_url))
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")
 
 
 @require_safe
 @export_condition
 def schedule_json(request: HttpRequest, event: str) -> HttpResponse:
-    edition, release = _export_context(request, event)
-    return HttpResponse(
-        exports.schedule_json(event=edition, release=release, base_url=request.build_absolute_uri("/")),
-        content_type="application/json; charset=utf-8",
-    )
+    base_url = request.build_absolute_uri("/")
+    body = _export_body(request, event, lambda e, r: exports.schedule_json(event=e, release=r, base_url=base_url))
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 @require_safe
 @export_condition
 def schedule_ics(request: HttpRequest, event: str) -> HttpResponse:
-    edition, release = _export_context(request, event)
-    response = HttpResponse(
-        exports.schedule_ics(event=edition, release=release, base_url=request.build_absolute_uri("/")),
-        content_type="text/calendar; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'inline; filename="{edition.slug}.ics"'
+    base_url = request.build_absolute_uri("/")
+    body = _export_body(request, event, lambda e, r: exports.schedule_ics(event=e, release=r, base_url=base_url))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{event}.ics"'
     return response
 
 
 @require_safe
 @export_condition
 def session_ics(request: HttpRequest, event: str, session_id: int) -> HttpResponse:
-    edition, release = _export_context(request, event)
-    session = released_session_get(release=release, session_id=session_id)
+    edition = _event(event)
+    session = released_session_get(release=_release(edition), session_id=session_id)
     if session is None:
         raise Http404("No such session in the published programme.")
     response = HttpResponse(

@@ -28,3 +28,13 @@ def published_event(db: None) -> tuple[Event, ScheduleRelease]:
 @pytest.fixture
 def client() -> Client:
     return Client()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (rendered exports are cached by ETag)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -477,3 +477,23 @@ def test_export_query_count_does_not_depend_on_the_sessions(
     with django_assert_num_queries(QUERIES[name]):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", ["schedule-xml", "schedule-json", "schedule-ics"])
+def test_export_is_rendered_once_per_version(
+    client: Client, published_event: tuple[Event, ScheduleRelease], django_assert_max_num_queries: Any, name: str
+) -> None:
+    event, _release = published_event
+    url = export_url(name, event)
+    first = client.get(url)
+    # A repeat only checks freshness (edition, release, last edits), it does not render again.
+    with django_assert_max_num_queries(6):
+        second = client.get(url)
+    assert second.content == first.content
+
+    session = Session.objects.filter(event=event).order_by("pk").first()
+    assert session is not None
+    session.title_de = "Neu gerendert nach der Veröffentlichung"
+    session.save()
+    schedule_release_publish(event=event, version="2.0")
+    assert "Neu gerendert nach der Veröffentlichung" in client.get(url).text
