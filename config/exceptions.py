@@ -2,15 +2,19 @@
 
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 
 class ApplicationError(Exception):
     """A domain error with a stable `code` (part of the API) and an HTTP status."""
 
     code = "error"
     http_status = 400
-    default_message = "The request could not be processed."
+    default_message: str | Promise = _("The request could not be processed.")
 
-    def __init__(self, message: str | None = None, *, extra: dict[str, Any] | None = None) -> None:
+    def __init__(self, message: str | Promise | None = None, *, extra: dict[str, Any] | None = None) -> None:
+        # Lazy messages are translated here, in the language of the request being answered.
         self.message = str(message or self.default_message)
         self.extra = extra or {}
         super().__init__(self.message)
@@ -19,13 +23,7 @@ class ApplicationError(Exception):
 class NotFound(ApplicationError):
     code = "not_found"
     http_status = 404
-    default_message = "Not found."
-
-
-class Conflict(ApplicationError):
-    code = "conflict"
-    http_status = 409
-    default_message = "The request conflicts with the current state."
+    default_message = _("Not found.")
 
 
 class ServiceUnavailable(ApplicationError):
@@ -33,5 +31,5 @@ class ServiceUnavailable(ApplicationError):
 
     code = "service_unavailable"
     http_status = 503
-    default_message = "The service is busy. Please retry shortly."
+    default_message = _("The service is busy. Please retry shortly.")
     retry_after = 2

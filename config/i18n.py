@@ -22,15 +22,25 @@ def active_language() -> str:
     return language if language in CONTENT_LANGUAGES else settings.LANGUAGE_CODE
 
 
-def pick(values: dict[str, str], language: str | None = None) -> str:
-    """The value for `language` (default: active), else the first non-empty one."""
+def pick_language(values: dict[str, str], language: str | None = None) -> str:
+    """The language whose value `pick` shows: `language` (default: active) unless it is empty."""
     language = language or active_language()
     if values.get(language):
-        return values[language]
+        return language
     for code in CONTENT_LANGUAGES:
         if values.get(code):
-            return values[code]
-    return ""
+            return code
+    return language
+
+
+def pick(values: dict[str, str], language: str | None = None) -> str:
+    """The value for `language` (default: active), else the first non-empty one."""
+    return values.get(pick_language(values, language), "") or ""
+
+
+def content_language(instance: Any, base: str) -> str:
+    """The language `instance.<base>` is shown in (for the `lang` attribute of fallback text)."""
+    return pick_language({code: getattr(instance, f"{base}_{code}", "") or "" for code in CONTENT_LANGUAGES})
 
 
 class Translated:

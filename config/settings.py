@@ -111,6 +111,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": None}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A row lock waited on longer than this fails the request with 503 + Retry-After.
+    DATABASES["default"]["OPTIONS"] = {
+        "options": f"-c lock_timeout={int(os.environ.get('DATABASE_LOCK_TIMEOUT_MS', '5000'))}"
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -179,7 +184,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SCCON <tickets@sccon.
 
 # Security: production defaults, relaxed only in debug.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a TLS-terminating proxy (the production setup) trust its X-Forwarded-Proto; set
+# DJANGO_BEHIND_PROXY=0 when gunicorn faces clients directly, so the header cannot be spoofed.
+if env_bool("DJANGO_BEHIND_PROXY", default=True):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SECURE = not DEBUG

@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.converters import IdConverter
 from programme import views as programme_views
+
+register_converter(IdConverter, "id")
 
 admin.site.site_header = _("SCCON administration")
 admin.site.site_title = _("SCCON admin")

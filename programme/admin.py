@@ -32,13 +32,15 @@ from programme.models import (
     Venue,
 )
 from programme.selectors import (
+    release_changes_display,
     release_diff,
+    release_diff_digest,
     release_latest,
     session_conflicts,
     sessions_for_release,
     timetable_grid,
 )
-from programme.services import schedule_release_publish, sessions_cancel
+from programme.services import schedule_release_publish, sessions_cancel, sessions_confirm
 
 
 class HallInline(admin.TabularInline[Hall, Venue]):
@@ -174,6 +176,7 @@ class DayFilter(admin.SimpleListFilter):
 
 class PublishForm(forms.Form):
     event = forms.ModelChoiceField(queryset=Event.objects.all(), label=_("Edition"))
+    digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
     version = forms.CharField(max_length=50, label=_("Version"))
     comment_de = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Comment (German)"))
     comment_en = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Comment (English)"))
@@ -187,9 +190,9 @@ class SessionAdmin(admin.ModelAdmin[Session]):
     search_fields = ["title_de", "title_en", "code", "session_speakers__speaker__name"]
     ordering = ["starts_at", "room__position"]
     autocomplete_fields = ["room", "track"]
-    readonly_fields = ["code", "uuid", "conflict_warnings"]
+    readonly_fields = ["status", "code", "uuid", "conflict_warnings"]
     inlines = [SessionSpeakerInline]
-    actions = ["cancel_sessions"]
+    actions = ["confirm_sessions", "cancel_sessions"]
     list_per_page = 100
     fieldsets = [
         (None, {"fields": ["event", "title_de", "title_en", "format", "language", "track", "status"]}),
@@ -203,7 +206,7 @@ class SessionAdmin(admin.ModelAdmin[Session]):
 
     @admin.display(description=_("day"), ordering="starts_at")
     def day(self, obj: Session) -> str:
-        return obj.starts_at.astimezone(BERLIN).strftime("%a %d.%m.") if obj.starts_at else "—"
+        return date_format(obj.starts_at.astimezone(BERLIN), "D d.m.") if obj.starts_at else "—"
 
     @admin.display(description=_("time"))
     def time(self, obj: Session) -> str:
@@ -234,14 +237,28 @@ class SessionAdmin(admin.ModelAdmin[Session]):
         for conflict in session_conflicts(event=session.event, session_id=session.pk):
             self.message_user(request, conflict.message, messages.WARNING)
 
+    @admin.action(description=_("Confirm the selected sessions"), permissions=["change"])
+    def confirm_sessions(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
+        count = sessions_confirm(session_ids=queryset.values_list("pk", flat=True))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d session confirmed. The public sees it with the next release.",
+                "%(count)d sessions confirmed. The public sees them with the next release.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
     @admin.action(description=_("Cancel the selected sessions"), permissions=["change"])
     def cancel_sessions(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
         count = sessions_cancel(session_ids=queryset.values_list("pk", flat=True))
         self.message_user(
             request,
             ngettext(
-                "%(count)d session cancelled. It disappears from the public programme with the next release.",
-                "%(count)d sessions cancelled. They disappear from the public programme with the next release.",
+                "%(count)d session cancelled. The public sees it as cancelled with the next release.",
+                "%(count)d sessions cancelled. The public sees them as cancelled with the next release.",
                 count,
             )
             % {"count": count},
@@ -316,6 +333,7 @@ class SessionAdmin(admin.ModelAdmin[Session]):
                         comment_de=form.cleaned_data["comment_de"],
                         comment_en=form.cleaned_data["comment_en"],
                         user=request.user,
+                        expected_digest=form.cleaned_data["digest"],
                     )
                 except ApplicationError as exc:
                     form.add_error(None, exc.message)
@@ -326,13 +344,17 @@ class SessionAdmin(admin.ModelAdmin[Session]):
                         messages.SUCCESS,
                     )
                     return redirect("admin:programme_schedulerelease_change", release.pk)
-        else:
-            form = PublishForm(initial={"event": event, "version": _next_version(previous)})
         changes = (
             release_diff(previous=previous, sessions=sessions_for_release(event=event, previous=previous))
             if event
             else {}
         )
+        digest = release_diff_digest(changes)
+        if request.method == "POST":
+            # Show the current state and fingerprint, so a refused publish can be retried knowingly.
+            form.data = {**form.data.dict(), "digest": digest}  # type: ignore[attr-defined]
+        else:
+            form = PublishForm(initial={"event": event, "version": _next_version(previous), "digest": digest})
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -340,7 +362,7 @@ class SessionAdmin(admin.ModelAdmin[Session]):
             "form": form,
             "event": event,
             "previous": previous,
-            "changes": changes,
+            "changes": release_changes_display(changes),
             "conflict_count": len(session_conflicts(event=event)) if event else 0,
         }
         return render(request, "admin/programme/session/publish.html", context)
@@ -405,6 +427,6 @@ class ScheduleReleaseAdmin(admin.ModelAdmin[ScheduleRelease]):
     def change_summary(self, obj: ScheduleRelease) -> str:
         changes = obj.changes or {}
         return str(
-            _("%(added)d added, %(moved)d moved, %(cancelled)d cancelled, %(removed)d removed")
-            % {key: len(changes.get(key, [])) for key in ["added", "moved", "cancelled", "removed"]}
+            _("%(added)d added, %(moved)d moved, %(cancelled)d cancelled")
+            % {key: len(changes.get(key, [])) for key in ["added", "moved", "cancelled"]}
         )

@@ -10,6 +10,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -23,6 +24,14 @@ from programme.enums import RoomKind, SessionFormat, SessionLanguage, SessionSta
 BERLIN = ZoneInfo("Europe/Berlin")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ3456789"
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #rrggbb."))
+
+
+RESERVED_SLUGS = {"admin", "api", "i18n", "static", "media", "favicon.ico", "robots.txt"}
+
+
+def not_reserved(value: str) -> None:
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError(_("“%(slug)s” is used by the site itself."), params={"slug": value})
 
 
 def generate_session_code() -> str:
@@ -108,7 +117,7 @@ class EventQuerySet(models.QuerySet["Event"]):
 class Event(models.Model):
     """One edition of the convention, e.g. `sccon2019`."""
 
-    slug = models.SlugField(_("short name"), max_length=50, unique=True)
+    slug = models.SlugField(_("short name"), max_length=50, unique=True, validators=[not_reserved])
     name_de, name_en = translated_char_fields(_("name"))
     tagline_de, tagline_en = translated_char_fields(_("tagline"), max_length=300, required=False)
     description_de, description_en = translated_text_fields(_("description"))
@@ -151,10 +160,6 @@ class Event(models.Model):
     @property
     def ends_at(self) -> dt.datetime:
         return dt.datetime.combine(self.end_on + dt.timedelta(days=1), dt.time.min, tzinfo=BERLIN)
-
-    @property
-    def is_over(self) -> bool:
-        return timezone.localdate(timezone=BERLIN) > self.end_on
 
 
 class OpeningHours(models.Model):
@@ -304,6 +309,15 @@ class Session(models.Model):
     def __str__(self) -> str:
         return self.title_de
 
+    def clean(self) -> None:
+        errors = {}
+        if self.track is not None and self.event_id and self.track.event_id != self.event_id:
+            errors["track"] = _("This track belongs to another edition.")
+        if self.room is not None and self.event_id and self.room.venue_id != self.event.venue_id:
+            errors["room"] = _("This room is not in the edition's venue.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class SessionSpeaker(models.Model):
     session = models.ForeignKey(
@@ -323,6 +337,10 @@ class SessionSpeaker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.speaker} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        if self.speaker_id and self.session_id and self.speaker.event_id != self.session.event_id:
+            raise ValidationError({"speaker": _("This speaker belongs to another edition.")})
 
 
 class ScheduleRelease(models.Model):
@@ -375,7 +393,7 @@ class ReleasedSession(models.Model):
         ScheduleRelease, on_delete=models.CASCADE, related_name="released_sessions", verbose_name=_("release")
     )
     session = models.ForeignKey(
-        Session, on_delete=models.PROTECT, related_name="released_versions", verbose_name=_("session")
+        Session, on_delete=models.RESTRICT, related_name="released_versions", verbose_name=_("session")
     )
     title_de = models.CharField(max_length=300)
     title_en = models.CharField(max_length=300, blank=True)
@@ -385,8 +403,8 @@ class ReleasedSession(models.Model):
     description_en = models.TextField(blank=True)
     format = models.CharField(max_length=20, choices=SessionFormat.choices)
     language = models.CharField(max_length=2, choices=SessionLanguage.choices)
-    track = models.ForeignKey(Track, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="+")
+    track = models.ForeignKey(Track, on_delete=models.RESTRICT, null=True, blank=True, related_name="+")
+    room = models.ForeignKey(Room, on_delete=models.RESTRICT, related_name="+")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     status = models.CharField(max_length=20, choices=SessionStatus.choices)
@@ -419,7 +437,7 @@ class ReleasedSession(models.Model):
 
 class ReleasedSessionSpeaker(models.Model):
     released_session = models.ForeignKey(ReleasedSession, on_delete=models.CASCADE, related_name="released_speakers")
-    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="released_appearances")
+    speaker = models.ForeignKey(Speaker, on_delete=models.RESTRICT, related_name="released_appearances")
     role = models.CharField(max_length=20, choices=SpeakerRole.choices)
     position = models.PositiveSmallIntegerField(default=0)
 

@@ -1,15 +1,19 @@
 """Non-trivial reads of the programme."""
 
 import datetime as dt
+import hashlib
+import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from programme.enums import ConflictKind, SessionStatus
+from config.i18n import pick
+from programme.enums import ConflictKind, SessionFormat, SessionStatus
 from programme.exceptions import EventNotFound, NothingPublished
 from programme.models import (
     BERLIN,
@@ -24,6 +28,8 @@ from programme.models import (
     Speaker,
     Track,
 )
+
+TRACK_ID = re.compile(r"[0-9]{1,18}")
 
 
 def event_get_public(*, slug: str) -> Event:
@@ -83,7 +89,9 @@ def released_session_list(
     if room is not None:
         sessions = sessions.filter(room_id=room)
     if track:
-        sessions = sessions.filter(track_id=int(track)) if track.isdigit() else sessions.filter(track__slug=track)
+        sessions = (
+            sessions.filter(track_id=int(track)) if TRACK_ID.fullmatch(track) else sessions.filter(track__slug=track)
+        )
     if format:
         sessions = sessions.filter(format=format)
     if language:
@@ -102,7 +110,7 @@ def released_session_list(
 def released_session_get(*, release: ScheduleRelease, session_id: int) -> ReleasedSession | None:
     return (
         ReleasedSession.objects.filter(release=release, session_id=session_id)
-        .select_related("room", "track", "session")
+        .select_related("room", "track", "session", "release")
         .prefetch_related(released_speakers_prefetch())
         .first()
     )
@@ -119,6 +127,12 @@ def released_speaker_list(*, release: ScheduleRelease, q: str | None = None) -> 
                 "released_appearances",
                 queryset=ReleasedSessionSpeaker.objects.filter(released_session__release=release)
                 .select_related("released_session__room", "released_session__track")
+                .prefetch_related(
+                    Prefetch(
+                        "released_session__released_speakers",
+                        queryset=ReleasedSessionSpeaker.objects.select_related("speaker").order_by("position", "id"),
+                    )
+                )
                 .order_by("released_session__starts_at"),
                 to_attr="published_appearances",
             ),
@@ -140,10 +154,6 @@ def released_room_list(*, release: ScheduleRelease) -> QuerySet[Room]:
 
 def released_track_list(*, release: ScheduleRelease) -> QuerySet[Track]:
     return Track.objects.filter(pk__in=release.released_sessions.values("track_id"))
-
-
-def release_days(*, event: Event) -> list[dt.date]:
-    return event.days
 
 
 # --- publishing ---------------------------------------------------------------------------
@@ -172,13 +182,25 @@ def _summary(title_de: str, title_en: str, room: Room | None, starts_at: dt.date
     }
 
 
+def released_sessions_dropped(
+    *, previous: ScheduleRelease | None, sessions: Iterable[Session]
+) -> list[ReleasedSession]:
+    """Sessions the public has seen that the new release would no longer schedule (back to draft,
+    unscheduled or deleted): they stay in it as cancelled, so calendars learn of it."""
+    if previous is None:
+        return []
+    keep = {session.pk for session in sessions}
+    return [item for item in previous.released_sessions.select_related("room") if item.session_id not in keep]
+
+
 def release_diff(*, previous: ScheduleRelease | None, sessions: Iterable[Session]) -> dict[str, list[dict[str, Any]]]:
-    """What a release adds, moves, cancels and removes compared to the previous one."""
+    """What a release adds, moves and cancels compared to the previous one."""
+    sessions = list(sessions)
     before = {
         item.session_id: item
         for item in (previous.released_sessions.select_related("room") if previous else ReleasedSession.objects.none())
     }
-    changes: dict[str, list[dict[str, Any]]] = {"added": [], "moved": [], "cancelled": [], "removed": []}
+    changes: dict[str, list[dict[str, Any]]] = {"added": [], "moved": [], "cancelled": []}
     now_ids = set()
     for session in sessions:
         now_ids.add(session.pk)
@@ -193,12 +215,39 @@ def release_diff(*, previous: ScheduleRelease | None, sessions: Iterable[Session
         elif (old.starts_at, old.ends_at, old.room_id) != (session.starts_at, session.ends_at, session.room_id):
             entry["from"] = _summary(old.title_de, old.title_en, old.room, old.starts_at)
             changes["moved"].append(entry)
-    for session_id, old in before.items():
-        if session_id not in now_ids and old.status != SessionStatus.CANCELLED:
-            changes["removed"].append(
-                {"session": session_id, **_summary(old.title_de, old.title_en, old.room, old.starts_at)}
+    for old in released_sessions_dropped(previous=previous, sessions=sessions):
+        if old.status != SessionStatus.CANCELLED:
+            changes["cancelled"].append(
+                {"session": old.session_id, **_summary(old.title_de, old.title_en, old.room, old.starts_at)}
             )
     return changes
+
+
+def release_diff_digest(changes: dict[str, list[dict[str, Any]]]) -> str:
+    """A fingerprint of a previewed diff, so publishing can refuse when the schedule moved on."""
+    return hashlib.sha256(json.dumps(changes, sort_keys=True).encode()).hexdigest()
+
+
+def release_changes_display(changes: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """Stored changes in the active language, with aware datetimes for templates."""
+
+    def entry(item: dict[str, Any]) -> dict[str, Any]:
+        shown = {
+            "session": item["session"],
+            "title": pick({"de": item.get("title_de", ""), "en": item.get("title_en", "")}),
+            "room": pick({"de": item.get("room_de", ""), "en": item.get("room_en", "")}),
+            "starts_at": dt.datetime.fromisoformat(item["starts_at"]),
+        }
+        if "from" in item:
+            shown["from_room"] = pick({"de": item["from"].get("room_de", ""), "en": item["from"].get("room_en", "")})
+            shown["from_starts_at"] = dt.datetime.fromisoformat(item["from"]["starts_at"])
+        return shown
+
+    return {key: [entry(item) for item in items] for key, items in changes.items()}
+
+
+def release_list(*, event: Event) -> QuerySet[ScheduleRelease]:
+    return ScheduleRelease.objects.filter(event=event).order_by("-sequence")
 
 
 # --- conflicts ----------------------------------------------------------------------------
@@ -376,3 +425,47 @@ def timetable_grid(*, event: Event, day: dt.date) -> TimetableGrid:
         for index in range(0, rows, 30 // SLOT_MINUTES)
     ]
     return TimetableGrid(rooms=rooms, items=items, labels=labels, rows=rows)
+
+
+# --- public overview and exports ----------------------------------------------------------
+
+
+@dataclass
+class ReleaseOverview:
+    session_count: int
+    speaker_count: int
+    keynotes: list[ReleasedSession]
+
+
+def release_overview(*, release: ScheduleRelease) -> ReleaseOverview:
+    active = ReleasedSession.objects.filter(release=release).active()
+    return ReleaseOverview(
+        session_count=active.count(),
+        speaker_count=released_speaker_list(release=release).count(),
+        keynotes=list(released_session_list(release=release, format=SessionFormat.KEYNOTE).active()[:6]),
+    )
+
+
+@dataclass
+class ExportState:
+    event: Event
+    release: ScheduleRelease
+    last_modified: dt.datetime
+
+
+def export_state(*, slug: str) -> ExportState | None:
+    """The release an export shows and the newest change it reflects: the release, or a live
+    edit of the edition, its venue, rooms, tracks or speakers. None when nothing is published."""
+    event = Event.objects.public().filter(slug=slug).select_related("venue").first()
+    release = release_latest(event=event) if event else None
+    if event is None or release is None:
+        return None
+    candidates = [
+        release.published_at,
+        event.updated_at,
+        event.venue.updated_at,
+        event.speakers.aggregate(m=Max("updated_at"))["m"],
+        event.tracks.aggregate(m=Max("updated_at"))["m"],
+        Room.objects.filter(venue=event.venue_id).aggregate(m=Max("updated_at"))["m"],
+    ]
+    return ExportState(event=event, release=release, last_modified=max(c for c in candidates if c is not None))

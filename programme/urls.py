@@ -11,8 +11,8 @@ urlpatterns = [
     path("programme/schedule.xml", views.schedule_xml, name="schedule-xml"),
     path("programme/schedule.json", views.schedule_json, name="schedule-json"),
     path("programme/schedule.ics", views.schedule_ics, name="schedule-ics"),
-    path("programme/sessions/<int:session_id>/", views.session_detail, name="session"),
-    path("programme/sessions/<int:session_id>.ics", views.session_ics, name="session-ics"),
+    path("programme/sessions/<id:session_id>/", views.session_detail, name="session"),
+    path("programme/sessions/<id:session_id>.ics", views.session_ics, name="session-ics"),
     path("speakers/", views.speaker_list, name="speakers"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker"),
 ]

@@ -196,8 +196,8 @@ class SpeakerSerializer(serializers.ModelSerializer[Speaker]):
 
 class SessionFilterSerializer(serializers.Serializer[Any]):
     day = serializers.DateField(required=False, help_text="A day of the edition, YYYY-MM-DD (Berlin time).")
-    room = serializers.IntegerField(required=False, min_value=1)
-    track = serializers.CharField(required=False, max_length=50, help_text="Track id or slug.")
+    room = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    track = serializers.SlugField(required=False, max_length=50, help_text="Track id or slug.")
     format = serializers.ChoiceField(required=False, choices=SessionFormat.choices)
     language = serializers.ChoiceField(required=False, choices=SessionLanguage.choices)
     speaker = serializers.SlugField(required=False, max_length=100, help_text="Speaker slug.")

@@ -60,6 +60,7 @@ class EventScopedMixin(generics.GenericAPIView[Any]):
         return {**super().get_serializer_context(), "event": self.event()}
 
     def filters(self, serializer_class: type) -> dict[str, Any]:
+        self.event()  # an unknown edition is a 404 before any bad filter is a 400
         params = serializer_class(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         return dict(params.validated_data)

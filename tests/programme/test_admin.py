@@ -3,8 +3,8 @@ from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from programme.enums import SessionStatus
-from programme.models import ScheduleRelease, Session
-from tests.factories.programme import EventFactory, SessionFactory, SessionSpeakerFactory, berlin
+from programme.models import ScheduleRelease
+from tests.factories.programme import EventFactory, SessionFactory, SessionSpeakerFactory, TrackFactory, berlin
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,6 @@ def test_session_save_warns_about_conflicts(admin_client, event, clash):
         "title_en": "",
         "format": "talk",
         "language": "de",
-        "status": "confirmed",
         "starts_at_0": "22.10.2019",
         "starts_at_1": "10:00:00",
         "ends_at_0": "22.10.2019",
@@ -114,7 +113,10 @@ def test_publish_view_previews_and_publishes(admin_client, admin_user, event):
     assert len(preview.context["changes"]["added"]) == 1
     assert preview.context["form"].initial["version"] == "1.0"
 
-    response = admin_client.post(url, {"event": event.pk, "version": "1.0", "comment_de": "Erste Fassung"})
+    digest = preview.context["form"].initial["digest"]
+    response = admin_client.post(
+        url, {"event": event.pk, "version": "1.0", "comment_de": "Erste Fassung", "digest": digest}
+    )
 
     release = ScheduleRelease.objects.get(event=event)
     assert response.status_code == 302
@@ -125,8 +127,10 @@ def test_publish_view_previews_and_publishes(admin_client, admin_user, event):
 def test_publish_view_rejects_duplicate_version_with_form_error(admin_client, event):
     SessionFactory(event=event)
     url = reverse("admin:programme_session_publish")
-    admin_client.post(url, {"event": event.pk, "version": "1.0"})
-    response = admin_client.post(url, {"event": event.pk, "version": "1.0"})
+    digest = admin_client.get(url, {"event": event.pk}).context["form"].initial["digest"]
+    admin_client.post(url, {"event": event.pk, "version": "1.0", "digest": digest})
+    digest = admin_client.get(url, {"event": event.pk}).context["form"].initial["digest"]
+    response = admin_client.post(url, {"event": event.pk, "version": "1.0", "digest": digest})
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     assert ScheduleRelease.objects.filter(event=event).count() == 1
@@ -169,8 +173,60 @@ def test_speaker_autocomplete(admin_client, published_event):
     assert response.json()["results"]
 
 
-def test_session_starting_midnight_day_filter(admin_client):
+def test_day_filter_uses_berlin_days(admin_client):
     event = EventFactory()
-    SessionFactory(event=event, starts_at=berlin(event.start_on, 0), ends_at=berlin(event.start_on, 1))
+    midnight = SessionFactory(event=event, starts_at=berlin(event.start_on, 0), ends_at=berlin(event.start_on, 1))
+    SessionFactory(event=event, starts_at=berlin(event.end_on, 10), ends_at=berlin(event.end_on, 11))
     response = admin_client.get(reverse("admin:programme_session_changelist"), {"day": event.start_on.isoformat()})
-    assert response.context["cl"].result_count == Session.objects.count()
+    assert [s.pk for s in response.context["cl"].result_list] == [midnight.pk]
+
+
+def test_publish_refuses_when_schedule_changed_after_preview(admin_client, event):
+    SessionFactory(event=event)
+    url = reverse("admin:programme_session_publish")
+    digest = admin_client.get(url, {"event": event.pk}).context["form"].initial["digest"]
+    SessionFactory(event=event, title_de="Kam nach der Vorschau", starts_at=berlin(event.start_on, 15))
+
+    response = admin_client.post(url, {"event": event.pk, "version": "1.0", "digest": digest})
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not ScheduleRelease.objects.filter(event=event).exists()
+    assert len(response.context["changes"]["added"]) == 2
+
+
+def test_confirm_action_confirms_drafts(admin_client, event):
+    draft = SessionFactory(event=event, status=SessionStatus.DRAFT)
+    admin_client.post(
+        reverse("admin:programme_session_changelist"), {"action": "confirm_sessions", "_selected_action": [draft.pk]}
+    )
+    draft.refresh_from_db()
+    assert draft.status == SessionStatus.CONFIRMED
+
+
+def test_session_form_rejects_track_of_another_edition(admin_client, event):
+    session = SessionFactory(event=event)
+    foreign = TrackFactory()
+    data = {
+        "event": event.pk,
+        "title_de": "Titel",
+        "title_en": "",
+        "format": "talk",
+        "language": "de",
+        "track": foreign.pk,
+        "starts_at_0": "",
+        "starts_at_1": "",
+        "ends_at_0": "",
+        "ends_at_1": "",
+        "abstract_de": "",
+        "abstract_en": "",
+        "description_de": "",
+        "description_en": "",
+        "session_speakers-TOTAL_FORMS": "0",
+        "session_speakers-INITIAL_FORMS": "0",
+        "session_speakers-MIN_NUM_FORMS": "0",
+        "session_speakers-MAX_NUM_FORMS": "1000",
+    }
+    response = admin_client.post(reverse("admin:programme_session_change", args=[session.pk]), data)
+    assert response.status_code == 200
+    assert "track" in response.context["adminform"].form.errors
