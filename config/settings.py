@@ -228,6 +228,31 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Ticket shop
+TICKET_SIGNING_KEY = os.environ.get("TICKET_SIGNING_KEY", "")
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+# How long an unpaid card order holds its tickets, and how long an invoice may stay unpaid.
+ORDER_HOLD_MINUTES = int(os.environ.get("ORDER_HOLD_MINUTES", "30"))
+INVOICE_PAYMENT_DAYS = int(os.environ.get("INVOICE_PAYMENT_DAYS", "14"))
+# The seller on invoices (§14 UStG) and the account for bank transfers.
+SELLER = {
+    "name": os.environ.get("SELLER_NAME", "Bitkom Servicegesellschaft mbH"),
+    "street": os.environ.get("SELLER_STREET", "Albrechtstraße 10"),
+    "postcode": os.environ.get("SELLER_POSTCODE", "10117"),
+    "city": os.environ.get("SELLER_CITY", "Berlin"),
+    "country": os.environ.get("SELLER_COUNTRY", "DE"),
+    "vat_id": os.environ.get("SELLER_VAT_ID", "DE000000000"),
+    "tax_number": os.environ.get("SELLER_TAX_NUMBER", ""),
+    "email": os.environ.get("SELLER_EMAIL", "tickets@sccon.example"),
+    "bank_name": os.environ.get("SELLER_BANK_NAME", "Demo Bank"),
+    "iban": os.environ.get("SELLER_IBAN", "DE02100100100006820101"),
+    "bic": os.environ.get("SELLER_BIC", "PBNKDEFFXXX"),
+}
+RATE_LIMITS = env_bool("RATE_LIMITS", default=True)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

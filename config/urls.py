@@ -20,8 +20,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("programme.api.urls")),
+    path("api/v1/", include("ticketing.api.urls")),
     path("", programme_views.index, name="index"),
     path("<slug:event>/", include("programme.urls")),
+    path("<slug:event>/", include("ticketing.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,104 @@
+from typing import Any
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from programme.models import Event
+from programme.selectors import event_get_public
+from ticketing.api.serializers import (
+    OrderCreatedSerializer,
+    OrderCreateSerializer,
+    OrderSerializer,
+    TicketTypeSerializer,
+    order_links,
+)
+from ticketing.enums import OrderStatus, PaymentMethod
+from ticketing.exceptions import OrderNotFound, PaymentProviderUnavailable
+from ticketing.models import Order, Ticket
+from ticketing.selectors import Availability, order_get_by_secret, shop_ticket_types, ticket_type_availability
+from ticketing.services.orders import Billing, TicketRequest, order_place, order_refresh
+
+
+class TicketTypeListView(generics.ListAPIView[Availability]):
+    """The public ticket types of an edition with their price and what is left."""
+
+    serializer_class = TicketTypeSerializer
+
+    def get_queryset(self) -> list[Availability]:  # type: ignore[override]
+        event = event_get_public(slug=self.kwargs["event"])
+        return ticket_type_availability(event=event, ticket_types=shop_ticket_types(event=event))
+
+
+class OrderCreateView(APIView):
+    """Place an order. Send an `Idempotency-Key` header so a retried request cannot buy twice."""
+
+    @extend_schema(
+        request=OrderCreateSerializer,
+        responses={201: OrderCreatedSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
+    )
+    def post(self, request: Request, event: str) -> Response:
+        edition = event_get_public(slug=event)
+        serializer = OrderCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        key = request.headers.get("Idempotency-Key", "").strip()[:100]
+        placement = order_place(
+            event=edition,
+            email=data["email"],
+            tickets=[
+                TicketRequest(
+                    ticket_type_id=t["ticket_type"],
+                    attendee_name=t["attendee_name"],
+                    attendee_email=t.get("attendee_email", ""),
+                )
+                for t in data["tickets"]
+            ],
+            payment_method=data["payment_method"],
+            voucher_code=data.get("voucher", ""),
+            billing=Billing(**data["billing"]) if data.get("billing") else None,
+            language=data.get("language") or getattr(request, "LANGUAGE_CODE", "de"),
+            idempotency_key=key,
+        )
+        order = placement.order
+        context: dict[str, Any] = {"request": request}
+        context["payment_url"] = _payment_url(order, request, edition)
+        return Response(OrderCreatedSerializer(order, context=context).data, status=status.HTTP_201_CREATED)
+
+
+def _payment_url(order: Order, request: Request, event: Event) -> str | None:
+    """Where a card payment happens; None when none is due or Stripe cannot be reached (the order
+    is kept and the payment can be retried from the order page)."""
+    if order.status != OrderStatus.PENDING or order.payment_method != PaymentMethod.STRIPE:
+        return None
+    from ticketing.services.stripe_payments import checkout_session_url
+
+    links = order_links(order, request)
+    try:
+        return checkout_session_url(order=order, return_url=links["url"])
+    except PaymentProviderUnavailable:
+        return None
+
+
+class OrderDetailView(APIView):
+    """An order, for whoever holds its secret (header `X-Order-Secret`)."""
+
+    @extend_schema(
+        responses={200: OrderSerializer},
+        parameters=[OpenApiParameter("X-Order-Secret", str, OpenApiParameter.HEADER, required=True)],
+    )
+    def get(self, request: Request, code: str) -> Response:
+        order = order_get_by_secret(code=code[:20], secret=request.headers.get("X-Order-Secret", "")[:100])
+        if order is None:
+            raise OrderNotFound()
+        order = order_refresh(order=order)
+        order = (
+            Order.objects.select_related("event")
+            .prefetch_related(Prefetch("tickets", queryset=Ticket.objects.select_related("ticket_type").order_by("pk")))
+            .get(pk=order.pk)
+        )
+        return Response(OrderSerializer(order, context={"request": request}).data)

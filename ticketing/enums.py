@@ -1,0 +1,55 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketCategory(models.TextChoices):
+    PUBLIC_SECTOR = "public_sector", _("Public sector")
+    INDUSTRY = "industry", _("Industry")
+    STARTUP_ACADEMIA = "startup_academia", _("Start-up / academia")
+    STUDENT = "student", _("Student")
+    PRESS = "press", _("Press")
+    SPEAKER = "speaker", _("Speaker")
+    EXHIBITOR_PASS = "exhibitor_pass", _("Exhibitor pass")
+    ADDON = "addon", _("Add-on")
+
+
+class TicketVisibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    VOUCHER = "voucher", _("Only with a voucher")
+
+
+class VoucherKind(models.TextChoices):
+    PERCENTAGE = "percentage", _("Percentage off")
+    FIXED = "fixed", _("Fixed amount off per ticket")
+    FREE = "free", _("Free")
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "pending", _("Pending payment")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+    PAID = "paid", _("Paid")
+    EXPIRED = "expired", _("Expired")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PaymentMethod(models.TextChoices):
+    STRIPE = "stripe", _("Card (Stripe)")
+    INVOICE = "invoice", _("Invoice (bank transfer)")
+    FREE = "free", _("Free")
+
+
+class PaymentProvider(models.TextChoices):
+    STRIPE = "stripe", _("Stripe")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    MANUAL = "manual", _("Recorded by an organiser")
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class InvoiceKind(models.TextChoices):
+    INVOICE = "invoice", _("Invoice")
+    CANCELLATION = "cancellation", _("Cancellation invoice")

@@ -1,0 +1,70 @@
+"""What happens after an order changes: the one place that wires order events to tickets,
+invoices, payments and mail. Called inside the service's transaction; anything that leaves the
+database (rendering, e-mail, Stripe) is scheduled with `transaction.on_commit`."""
+
+from django.db import transaction
+
+from ticketing import tasks
+from ticketing.enums import OrderStatus, PaymentMethod
+from ticketing.models import Order, Refund, Ticket
+
+
+def order_placed(*, order: Order) -> None:
+    if order.status == OrderStatus.PAID:
+        order_paid(order=order)
+        return
+    if order.payment_method == PaymentMethod.INVOICE and order.status == OrderStatus.PENDING:
+        # Public buyers pay by bank transfer against this invoice.
+        from ticketing.services.invoices import invoice_issue
+
+        invoice_issue(order=order)
+    transaction.on_commit(lambda: tasks.send_order_received.enqueue(order.pk))
+
+
+def order_paid(*, order: Order) -> None:
+    from ticketing.services.invoices import invoice_issue_if_missing
+    from ticketing.services.tickets import tickets_sign
+
+    tickets_sign(order=order)
+    if order.total_amount > 0:
+        invoice_issue_if_missing(order=order)
+    transaction.on_commit(lambda: tasks.render_and_send_tickets.enqueue(order.pk))
+
+
+def order_expired(*, order: Order) -> None:
+    if order.stripe_checkout_session_id:
+        transaction.on_commit(lambda: tasks.expire_checkout_session.enqueue(order.pk))
+
+
+def order_approved(*, order: Order) -> None:
+    if order.status == OrderStatus.PENDING and order.payment_method == PaymentMethod.INVOICE:
+        from ticketing.services.invoices import invoice_issue_if_missing
+
+        invoice_issue_if_missing(order=order)
+    transaction.on_commit(lambda: tasks.send_approval_decision.enqueue(order.pk))
+
+
+def order_rejected(*, order: Order) -> None:
+    transaction.on_commit(lambda: tasks.send_approval_decision.enqueue(order.pk))
+
+
+def order_cancelled(*, order: Order, was_paid: bool) -> None:
+    from ticketing.services.invoices import invoice_cancel_all
+
+    invoice_cancel_all(order=order)
+    if order.stripe_checkout_session_id and not was_paid:
+        transaction.on_commit(lambda: tasks.expire_checkout_session.enqueue(order.pk))
+    transaction.on_commit(lambda: tasks.send_order_cancelled.enqueue(order.pk))
+
+
+def ticket_renamed(*, ticket: Ticket) -> None:
+    if ticket.order.status == OrderStatus.PAID:
+        transaction.on_commit(lambda: tasks.render_tickets.enqueue(ticket.order_id))
+
+
+def refund_succeeded(*, refund: Refund) -> None:
+    """Money went back: a cancellation invoice for the amount, and a mail to the buyer."""
+    from ticketing.services.invoices import invoice_credit
+
+    invoice_credit(order=refund.order, refund=refund)
+    transaction.on_commit(lambda: tasks.send_refund.enqueue(refund.pk))

@@ -1,0 +1,498 @@
+"""Placing orders, and everything that changes an order's status."""
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Subquery
+from django.utils import timezone
+
+from programme.models import Event
+from ticketing.enums import OrderStatus, PaymentMethod, PaymentProvider, TicketCategory, TicketVisibility, VoucherKind
+from ticketing.exceptions import (
+    BillingRequired,
+    IdempotencyKeyReused,
+    InvalidOrderState,
+    InvalidVoucher,
+    NotOnSale,
+    PaymentMethodUnavailable,
+    QuantityOutOfRange,
+    SoldOut,
+    UnknownTicketType,
+    VoucherExhausted,
+)
+from ticketing.models import OfficialDomain, Order, Payment, Quota, Ticket, TicketType, Voucher
+from ticketing.money import ZERO, percentage_of, quantize
+from ticketing.selectors import (
+    quota_used,
+    ticket_type_is_on_sale,
+    ticket_type_used,
+    voucher_used,
+)
+from ticketing.services import hooks
+
+MAX_TICKETS_PER_ORDER = 50
+
+
+@dataclass(frozen=True)
+class TicketRequest:
+    ticket_type_id: int
+    attendee_name: str
+    attendee_email: str = ""
+
+
+@dataclass(frozen=True)
+class Billing:
+    name: str = ""
+    company: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
+    vat_id: str = ""
+    leitweg_id: str = ""
+    po_number: str = ""
+
+    @property
+    def is_complete(self) -> bool:
+        return bool((self.name or self.company) and self.street and self.postcode and self.city and self.country)
+
+
+@dataclass(frozen=True)
+class Placement:
+    order: Order
+    created: bool
+
+
+def stripe_is_configured() -> bool:
+    return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY)
+
+
+def email_is_official(email: str) -> bool:
+    domain = email.rpartition("@")[2].strip().lower()
+    if not domain:
+        return False
+    parts = domain.split(".")
+    candidates = {".".join(parts[i:]) for i in range(len(parts) - 1)}
+    return OfficialDomain.objects.filter(domain__in=candidates).exists()
+
+
+def _fingerprint(**values: Any) -> str:
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _discounted(price: Decimal, voucher: Voucher | None, applies: bool) -> Decimal:
+    if voucher is None or not applies:
+        return price
+    if voucher.kind == VoucherKind.FREE:
+        return ZERO
+    if voucher.kind == VoucherKind.PERCENTAGE:
+        return max(ZERO, price - percentage_of(price, voucher.value))
+    return max(ZERO, quantize(price - voucher.value))
+
+
+def order_place(
+    *,
+    event: Event,
+    email: str,
+    tickets: Sequence[TicketRequest],
+    payment_method: str,
+    voucher_code: str = "",
+    billing: Billing | None = None,
+    language: str = "de",
+    idempotency_key: str = "",
+    now: dt.datetime | None = None,
+) -> Placement:
+    """Reserve tickets for a buyer, priced and checked against every capacity they draw on.
+
+    Capacity rows (ticket types, then quotas, then the voucher) are locked in primary-key order
+    and the counts are taken after the lock, so nothing sells past capacity at any concurrency.
+    A repeated `idempotency_key` answers with the order it created the first time.
+    """
+    now = now or timezone.now()
+    email = email.strip()
+    fingerprint = _fingerprint(
+        email=email.lower(),
+        tickets=[asdict(t) for t in tickets],
+        payment_method=payment_method,
+        voucher=voucher_code.strip().upper(),
+        billing=asdict(billing) if billing else None,
+    )
+    if idempotency_key:
+        existing = _order_for_key(event=event, key=idempotency_key, fingerprint=fingerprint)
+        if existing is not None:
+            return Placement(order=existing, created=False)
+    if not tickets:
+        raise QuantityOutOfRange(extra={"tickets": "At least one ticket is needed."})
+    if len(tickets) > MAX_TICKETS_PER_ORDER:
+        raise QuantityOutOfRange(extra={"tickets": f"At most {MAX_TICKETS_PER_ORDER} tickets per order."})
+    if payment_method not in PaymentMethod.values or payment_method == PaymentMethod.FREE:
+        raise PaymentMethodUnavailable(extra={"payment_method": payment_method})
+    try:
+        with transaction.atomic():
+            order = _place_locked(
+                event=event,
+                email=email,
+                tickets=tickets,
+                payment_method=payment_method,
+                voucher_code=voucher_code.strip(),
+                billing=billing,
+                language=language,
+                idempotency_key=idempotency_key,
+                fingerprint=fingerprint,
+                now=now,
+            )
+    except IntegrityError:
+        # Another request with the same Idempotency-Key won the race: answer with its order.
+        if idempotency_key:
+            existing = _order_for_key(event=event, key=idempotency_key, fingerprint=fingerprint)
+            if existing is not None:
+                return Placement(order=existing, created=False)
+        raise
+    return Placement(order=order, created=True)
+
+
+def _order_for_key(*, event: Event, key: str, fingerprint: str) -> Order | None:
+    existing = Order.objects.filter(event=event, idempotency_key=key).first()
+    if existing is not None and existing.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused(extra={"order": existing.code})
+    return existing
+
+
+def _place_locked(
+    *,
+    event: Event,
+    email: str,
+    tickets: Sequence[TicketRequest],
+    payment_method: str,
+    voucher_code: str,
+    billing: Billing | None,
+    language: str,
+    idempotency_key: str,
+    fingerprint: str,
+    now: dt.datetime,
+) -> Order:
+    wanted = Counter(t.ticket_type_id for t in tickets)
+    types = {
+        t.pk: t
+        for t in TicketType.objects.select_for_update()
+        .filter(event=event, pk__in=list(wanted))
+        .select_related("event")
+        .order_by("pk")
+    }
+    missing = sorted(set(wanted) - set(types))
+    if missing:
+        raise UnknownTicketType(extra={"ticket_types": missing})
+    quotas = list(
+        Quota.objects.select_for_update()
+        .filter(pk__in=Subquery(TicketType.quotas.through.objects.filter(tickettype_id__in=list(wanted)).values("quota_id")))
+        .order_by("pk")
+    )
+    voucher = None
+    if voucher_code:
+        voucher = (
+            Voucher.objects.select_for_update().filter(event=event, code__iexact=voucher_code).order_by("pk").first()
+        )
+        if voucher is None or (voucher.valid_until is not None and voucher.valid_until < now):
+            raise InvalidVoucher(extra={"voucher": voucher_code})
+    voucher_types = set(voucher.ticket_types.values_list("pk", flat=True)) if voucher else set()
+
+    for type_id, count in wanted.items():
+        ticket_type = types[type_id]
+        unlocked = voucher is not None and type_id in voucher_types
+        if ticket_type.visibility != TicketVisibility.PUBLIC and not unlocked:
+            raise UnknownTicketType(extra={"ticket_types": [type_id]})
+        if not ticket_type_is_on_sale(ticket_type, now=now):
+            raise NotOnSale(extra={"ticket_type": type_id})
+        if not ticket_type.min_per_order <= count <= ticket_type.max_per_order:
+            raise QuantityOutOfRange(
+                extra={"ticket_type": type_id, "min": ticket_type.min_per_order, "max": ticket_type.max_per_order}
+            )
+
+    used_types = ticket_type_used(ticket_type_ids=list(types), now=now)
+    for type_id, count in wanted.items():
+        capacity = types[type_id].capacity
+        if capacity is not None and used_types.get(type_id, 0) + count > capacity:
+            raise SoldOut(extra={"ticket_type": type_id})
+    used_quotas = quota_used(quota_ids=[q.pk for q in quotas], now=now)
+    members: dict[int, set[int]] = {}
+    for quota_id, type_id in TicketType.quotas.through.objects.filter(
+        quota__in=quotas, tickettype_id__in=list(wanted)
+    ).values_list("quota_id", "tickettype_id"):
+        members.setdefault(quota_id, set()).add(type_id)
+    for quota in quotas:
+        requested = sum(count for type_id, count in wanted.items() if type_id in members.get(quota.pk, set()))
+        if used_quotas.get(quota.pk, 0) + requested > quota.size:
+            raise SoldOut(extra={"ticket_type": min(members[quota.pk]), "quota": quota.pk})
+
+    def voucher_applies(ticket_type: TicketType) -> bool:
+        if voucher is None:
+            return False
+        if voucher_types:
+            return ticket_type.pk in voucher_types
+        return ticket_type.visibility == TicketVisibility.PUBLIC
+
+    if voucher is not None:
+        applicable = sum(1 for t in tickets if voucher_applies(types[t.ticket_type_id]))
+        if applicable == 0:
+            raise InvalidVoucher(extra={"voucher": voucher_code})
+        if voucher_used(voucher=voucher, now=now) + applicable > voucher.max_uses:
+            raise VoucherExhausted(extra={"voucher": voucher_code})
+
+    lines = []
+    for request in tickets:
+        ticket_type = types[request.ticket_type_id]
+        price = _discounted(ticket_type.price_amount, voucher, voucher_applies(ticket_type))
+        lines.append((request, ticket_type, price))
+    total = quantize(sum((price for _r, _t, price in lines), ZERO))
+
+    needs_approval = any(
+        t.requires_approval
+        or (t.category == TicketCategory.PUBLIC_SECTOR and not email_is_official(r.attendee_email or email))
+        for r, t, _p in lines
+    )
+    if total > 0:
+        if payment_method == PaymentMethod.STRIPE and not stripe_is_configured():
+            raise PaymentMethodUnavailable(extra={"payment_method": payment_method})
+        if payment_method == PaymentMethod.INVOICE and not (billing and billing.is_complete):
+            raise BillingRequired()
+        method = payment_method
+    else:
+        method = PaymentMethod.FREE
+
+    if needs_approval:
+        status, expires_at, due_on = OrderStatus.AWAITING_APPROVAL, None, None
+    elif method == PaymentMethod.FREE:
+        status, expires_at, due_on = OrderStatus.PAID, None, None
+    else:
+        status = OrderStatus.PENDING
+        expires_at, due_on = _payment_deadline(event=event, method=method, now=now)
+
+    billing = billing or Billing()
+    order = Order.objects.create(
+        event=event,
+        email=email,
+        language=language,
+        status=status,
+        payment_method=method,
+        total_amount=total,
+        currency=next(iter(types.values())).currency,
+        expires_at=expires_at,
+        payment_due_on=due_on,
+        billing_name=billing.name,
+        billing_company=billing.company,
+        billing_street=billing.street,
+        billing_postcode=billing.postcode,
+        billing_city=billing.city,
+        billing_country=billing.country.upper(),
+        vat_id=billing.vat_id.replace(" ", "").upper(),
+        leitweg_id=billing.leitweg_id.strip(),
+        po_number=billing.po_number.strip(),
+        voucher=voucher,
+        idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint,
+        paid_at=now if status == OrderStatus.PAID else None,
+    )
+    Ticket.objects.bulk_create(
+        [
+            Ticket(
+                order=order,
+                ticket_type=ticket_type,
+                attendee_name=request.attendee_name.strip(),
+                attendee_email=request.attendee_email.strip(),
+                list_price_amount=ticket_type.price_amount,
+                price_amount=price,
+                vat_rate=ticket_type.vat_rate,
+            )
+            for request, ticket_type, price in lines
+        ]
+    )
+    hooks.order_placed(order=order)
+    return order
+
+
+def _payment_deadline(*, event: Event, method: str, now: dt.datetime) -> tuple[dt.datetime, dt.date | None]:
+    """Until when an unpaid order holds its tickets (never past the start of the edition)."""
+    if method == PaymentMethod.INVOICE:
+        due = now + dt.timedelta(days=settings.INVOICE_PAYMENT_DAYS)
+        expires_at = min(due, event.starts_at) if event.starts_at > now else due
+        return expires_at, timezone.localdate(expires_at)
+    return now + dt.timedelta(minutes=settings.ORDER_HOLD_MINUTES), None
+
+
+def order_expire_due(*, now: dt.datetime | None = None) -> int:
+    """Release every unpaid order past its deadline. Safe to run concurrently and repeatedly."""
+    now = now or timezone.now()
+    count = 0
+    due = Order.objects.filter(status=OrderStatus.PENDING, expires_at__lte=now).values_list("pk", flat=True)
+    for order_id in list(due):
+        with transaction.atomic():
+            order = Order.objects.select_for_update().filter(pk=order_id, status=OrderStatus.PENDING).first()
+            if order is None or order.expires_at is None or order.expires_at > now:
+                continue
+            order.status = OrderStatus.EXPIRED
+            order.save(update_fields=["status"])
+            hooks.order_expired(order=order)
+            count += 1
+    return count
+
+
+def order_refresh(*, order: Order, now: dt.datetime | None = None) -> Order:
+    """The lazy check: an unpaid order past its deadline is expired when someone looks at it."""
+    now = now or timezone.now()
+    if order.status == OrderStatus.PENDING and order.expires_at is not None and order.expires_at <= now:
+        order_expire_due(now=now)
+        order.refresh_from_db()
+    return order
+
+
+def order_mark_paid(
+    *,
+    order: Order,
+    amount: Decimal | None = None,
+    provider: str = PaymentProvider.MANUAL,
+    reference: str = "",
+    user: Any = None,
+    now: dt.datetime | None = None,
+) -> Order:
+    """Record a payment and issue the tickets. A payment for an order that already expired or was
+    cancelled is recorded too, and the order is flagged for an organiser instead of being lost."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if reference and Payment.objects.filter(provider=provider, reference=reference).exists():
+            return order
+        Payment.objects.create(
+            order=order,
+            provider=provider,
+            amount=order.total_amount if amount is None else amount,
+            currency=order.currency,
+            reference=reference,
+            received_at=now,
+            recorded_by=user if user is not None and getattr(user, "is_authenticated", False) else None,
+        )
+        if order.status == OrderStatus.PAID:
+            order.needs_attention = True
+            order.attention_note += f"{now:%Y-%m-%d %H:%M} A second payment arrived ({reference or provider}).\n"
+            order.save(update_fields=["needs_attention", "attention_note"])
+            return order
+        if order.status not in (OrderStatus.PENDING, OrderStatus.AWAITING_APPROVAL):
+            if not _try_revive(order=order, now=now):
+                order.needs_attention = True
+                order.attention_note += (
+                    f"{now:%Y-%m-%d %H:%M} Payment received for a {order.status} order whose tickets are no longer "
+                    f"held ({reference or provider}). Refund it or issue the tickets by hand.\n"
+                )
+                order.save(update_fields=["needs_attention", "attention_note"])
+                return order
+        order.status = OrderStatus.PAID
+        order.paid_at = now
+        order.expires_at = None
+        order.save(update_fields=["status", "paid_at", "expires_at"])
+        hooks.order_paid(order=order)
+    return order
+
+
+def _try_revive(*, order: Order, now: dt.datetime) -> bool:
+    """An expired order paid late gets its tickets back if capacity still allows (locked)."""
+    if order.status != OrderStatus.EXPIRED:
+        return False
+    wanted = Counter(order.tickets.filter(is_cancelled=False).values_list("ticket_type_id", flat=True))
+    types = list(TicketType.objects.select_for_update().filter(pk__in=list(wanted)).order_by("pk"))
+    quotas = list(
+        Quota.objects.select_for_update()
+        .filter(pk__in=Subquery(TicketType.quotas.through.objects.filter(tickettype_id__in=list(wanted)).values("quota_id")))
+        .order_by("pk")
+    )
+    used_types = ticket_type_used(ticket_type_ids=[t.pk for t in types], now=now)
+    for ticket_type in types:
+        if ticket_type.capacity is not None and used_types.get(ticket_type.pk, 0) + wanted[ticket_type.pk] > ticket_type.capacity:
+            return False
+    used_quotas = quota_used(quota_ids=[q.pk for q in quotas], now=now)
+    for quota in quotas:
+        members = set(quota.ticket_types.values_list("pk", flat=True))
+        if used_quotas.get(quota.pk, 0) + sum(n for t, n in wanted.items() if t in members) > quota.size:
+            return False
+    return True
+
+
+def order_approve(*, order: Order, user: Any = None, now: dt.datetime | None = None) -> Order:
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().select_related("event").get(pk=order.pk)
+        if order.status != OrderStatus.AWAITING_APPROVAL:
+            raise InvalidOrderState(extra={"status": order.status})
+        order.decided_at = now
+        if order.total_amount == 0:
+            order.status = OrderStatus.PAID
+            order.paid_at = now
+            order.save(update_fields=["status", "paid_at", "decided_at"])
+            hooks.order_approved(order=order)
+            hooks.order_paid(order=order)
+        else:
+            order.status = OrderStatus.PENDING
+            order.expires_at, order.payment_due_on = _payment_deadline(
+                event=order.event, method=order.payment_method, now=now
+            )
+            order.save(update_fields=["status", "decided_at", "expires_at", "payment_due_on"])
+            hooks.order_approved(order=order)
+    return order
+
+
+def order_reject(*, order: Order, user: Any = None, now: dt.datetime | None = None) -> Order:
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status != OrderStatus.AWAITING_APPROVAL:
+            raise InvalidOrderState(extra={"status": order.status})
+        order.status = OrderStatus.CANCELLED
+        order.decided_at = now
+        order.cancelled_at = now
+        order.save(update_fields=["status", "decided_at", "cancelled_at"])
+        order.tickets.update(is_cancelled=True, cancelled_at=now)
+        hooks.order_rejected(order=order)
+    return order
+
+
+def order_cancel(*, order: Order, user: Any = None, now: dt.datetime | None = None) -> Order:
+    """Cancel an order and revoke its tickets. Money paid is returned through `refund_create`."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED):
+            raise InvalidOrderState(extra={"status": order.status})
+        was_paid = order.status == OrderStatus.PAID
+        order.status = OrderStatus.CANCELLED
+        order.cancelled_at = now
+        order.save(update_fields=["status", "cancelled_at"])
+        order.tickets.update(is_cancelled=True, cancelled_at=now)
+        hooks.order_cancelled(order=order, was_paid=was_paid)
+    return order
+
+
+def ticket_rename(*, ticket: Ticket, attendee_name: str, now: dt.datetime | None = None) -> Ticket:
+    """Change the name on a ticket until the edition starts; the PDF is rendered again."""
+    now = now or timezone.now()
+    attendee_name = attendee_name.strip()
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().select_related("order__event").get(pk=ticket.pk)
+        if ticket.is_cancelled or ticket.order.status not in (
+            OrderStatus.PAID,
+            OrderStatus.PENDING,
+            OrderStatus.AWAITING_APPROVAL,
+        ):
+            raise InvalidOrderState(extra={"status": ticket.order.status})
+        if now >= ticket.order.event.starts_at:
+            raise InvalidOrderState(extra={"reason": "The edition has started; names can no longer change."})
+        if ticket.attendee_name != attendee_name:
+            ticket.attendee_name = attendee_name
+            ticket.save(update_fields=["attendee_name", "updated_at"])
+            hooks.ticket_renamed(ticket=ticket)
+    return ticket

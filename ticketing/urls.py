@@ -1,0 +1,12 @@
+from django.urls import path
+
+from ticketing import views
+
+app_name = "ticketing"
+
+urlpatterns = [
+    path("tickets/", views.shop, name="shop"),
+    path("orders/<str:code>/<str:secret>/", views.order_page, name="order"),
+    path("orders/<str:code>/<str:secret>/tickets.pdf", views.tickets_pdf, name="tickets-pdf"),
+    path("orders/<str:code>/<str:secret>/invoice.pdf", views.invoice_pdf, name="invoice-pdf"),
+]
