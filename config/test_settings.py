@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-never-used-in-production-4f1b2c")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+# A fixed Ed25519 seed for tests only (base64 of 32 bytes).
+os.environ.setdefault("TICKET_SIGNING_KEY", "dGVzdHMtb25seS1zaWduaW5nLWtleS0zMi1ieXRlcyE=")
 
 from config.settings import *  # noqa: F403
 
@@ -19,3 +21,8 @@ WHITENOISE_USE_FINDERS = True
 
 # No persistent connections: the live server's threads must not keep the test database open.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: concurrency tests need real connections from several threads, as in
+    # production (WAL, IMMEDIATE transactions, busy timeout).
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405

@@ -23,7 +23,7 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "TICKET_SIGNING_KEY"}
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
     return subprocess.run(
@@ -46,8 +46,17 @@ def test_check_deploy_is_clean_with_production_settings():
         "WARNING",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
         DJANGO_ALLOWED_HOSTS="sccon.example.org",
+        TICKET_SIGNING_KEY="dGVzdHMtb25seS1zaWduaW5nLWtleS0zMi1ieXRlcyE=",
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_check_deploy_requires_the_ticket_signing_key():
+    result = run_manage(
+        "check", "--deploy", DJANGO_SECRET_KEY=secrets.token_urlsafe(60), DJANGO_ALLOWED_HOSTS="sccon.example.org"
+    )
+    assert result.returncode != 0
+    assert "ticketing.E001" in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_without_secret_key():

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TicketingConfig(AppConfig):
     name = "ticketing"
     verbose_name = _("Ticketing")
+
+    def ready(self) -> None:
+        from ticketing import checks  # noqa: F401  (registers the system checks)
