@@ -28,7 +28,7 @@ demo: export DJANGO_DEBUG = 1
 demo: $(VENV)/.installed
 	mkdir -p var
 	$(PY) manage.py migrate --no-input -v 0
-	$(PY) manage.py load_demo
+	EMAIL_URL=dummy:// $(PY) manage.py load_demo
 	@echo ""
 	@echo "  Programme:  http://127.0.0.1:$(PORT)/"
 	@echo "  Admin:      http://127.0.0.1:$(PORT)/admin/   (admin/admin, door/door, exhibitor/exhibitor)"

@@ -42,7 +42,7 @@ def error_response(
     return Response({"code": code, "message": message, "extra": extra or {}}, status=status_code, headers=headers)
 
 
-def _is_lock_timeout(exc: OperationalError) -> bool:
+def is_lock_timeout(exc: OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "lock timeout" in text or "could not obtain lock" in text or "deadlock" in text
 
@@ -56,7 +56,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = drf_exceptions.PermissionDenied()
-    elif isinstance(exc, OperationalError) and _is_lock_timeout(exc):
+    elif isinstance(exc, OperationalError) and is_lock_timeout(exc):
         exc = ServiceUnavailable()
 
     if isinstance(exc, ApplicationError):

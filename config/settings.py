@@ -247,6 +247,8 @@ SELLER = {
     "vat_id": os.environ.get("SELLER_VAT_ID", "DE000000000"),
     "tax_number": os.environ.get("SELLER_TAX_NUMBER", ""),
     "email": os.environ.get("SELLER_EMAIL", "tickets@sccon.example"),
+    "phone": os.environ.get("SELLER_PHONE", "+49 30 27576 0"),
+    "contact": os.environ.get("SELLER_CONTACT", "Ticket office"),
     "bank_name": os.environ.get("SELLER_BANK_NAME", "Demo Bank"),
     "iban": os.environ.get("SELLER_IBAN", "DE02100100100006820101"),
     "bic": os.environ.get("SELLER_BIC", "PBNKDEFFXXX"),

@@ -2022,3 +2022,263 @@ ADDITIONS: list[dict[str, Any]] = [
         "egovernment",
     ),
 ]
+
+
+# --- ticketing ----------------------------------------------------------------------------
+# Prices are gross (incl. 19 % VAT); DOMAIN.md gives them net: 449 € → 534.31 €, 349 € → 415.31 €,
+# 199 € → 236.81 €, 99 € → 117.81 €, 45 € → 53.55 €, 79 € → 94.01 €. Every type is on sale from
+# now until the edition ends. `valid_day` counts the edition's days from 0; `quotas` are keys of
+# TICKET_QUOTAS. Loaded by `load_ticketing` in `load_demo`.
+
+TICKET_QUOTAS: list[dict[str, Any]] = [
+    # CityCube's capacity over every admission ticket (2019: about 12,700 participants).
+    {"key": "venue", "name": "CityCube Berlin (Einlass gesamt)", "size": 12_700},
+    {"key": "students", "name": "Freikarten Studierende", "size": 300},
+]
+
+TICKET_TYPES: list[dict[str, Any]] = [
+    {
+        "key": "public",
+        "name_de": "Öffentliche Verwaltung (3 Tage)",
+        "name_en": "Public sector (3 days)",
+        "description_de": (
+            "Kostenfrei für Beschäftigte von Bund, Ländern und Kommunen. Mit einer dienstlichen E-Mail-Adresse "
+            "sofort bestätigt, sonst nach Prüfung durch das Team der SCCON."
+        ),
+        "description_en": (
+            "Free for staff of federal, state and municipal administrations. Confirmed at once for an official "
+            "e-mail address, otherwise after a check by the SCCON team."
+        ),
+        "category": "public_sector",
+        "price": "0.00",
+        "quotas": ["venue"],
+    },
+    {
+        "key": "early_bird",
+        "name_de": "Frühbucher 3-Tages-Ticket Wirtschaft",
+        "name_en": "Early-bird 3-day ticket, industry",
+        "description_de": "Kongress, Messe und Workshops an allen drei Tagen. Nur 100 Tickets zum Frühbucherpreis.",
+        "description_en": "Congress, trade fair and workshops on all three days. Only 100 tickets at this price.",
+        "category": "industry",
+        "price": "415.31",
+        "capacity": 100,
+        "max_per_order": 5,
+        "quotas": ["venue"],
+    },
+    {
+        "key": "industry",
+        "name_de": "3-Tages-Ticket Wirtschaft",
+        "name_en": "3-day ticket, industry",
+        "description_de": "Kongress, Messe und Workshops an allen drei Tagen.",
+        "description_en": "Congress, trade fair and workshops on all three days.",
+        "category": "industry",
+        "price": "534.31",
+        "quotas": ["venue"],
+    },
+    {
+        "key": "day_1",
+        "name_de": "Tagesticket Wirtschaft, 1. Tag",
+        "name_en": "Day ticket, industry, day 1",
+        "category": "industry",
+        "price": "236.81",
+        "valid_day": 0,
+        "quotas": ["venue"],
+    },
+    {
+        "key": "day_2",
+        "name_de": "Tagesticket Wirtschaft, 2. Tag",
+        "name_en": "Day ticket, industry, day 2",
+        "category": "industry",
+        "price": "236.81",
+        "valid_day": 1,
+        "quotas": ["venue"],
+    },
+    {
+        "key": "day_3",
+        "name_de": "Tagesticket Wirtschaft, 3. Tag",
+        "name_en": "Day ticket, industry, day 3",
+        "category": "industry",
+        "price": "236.81",
+        "valid_day": 2,
+        "quotas": ["venue"],
+    },
+    {
+        "key": "startup",
+        "name_de": "Start-up und Wissenschaft (3 Tage)",
+        "name_en": "Start-up and academia (3 days)",
+        "description_de": "Für Gründerinnen, Gründer und Beschäftigte von Hochschulen und Forschungseinrichtungen.",
+        "description_en": "For founders and staff of universities and research institutions.",
+        "category": "startup_academia",
+        "price": "117.81",
+        "max_per_order": 5,
+        "quotas": ["venue"],
+    },
+    {
+        "key": "student",
+        "name_de": "Studierende (3 Tage)",
+        "name_en": "Students (3 days)",
+        "description_de": "Kostenfrei, solange das Kontingent reicht. Bitte den Studierendenausweis mitbringen.",
+        "description_en": "Free while the allocation lasts. Please bring your student ID.",
+        "category": "student",
+        "price": "0.00",
+        "max_per_order": 1,
+        "quotas": ["venue", "students"],
+    },
+    {
+        "key": "reception",
+        "name_de": "Abendempfang am 1. Tag (Zusatzticket)",
+        "name_en": "Evening reception on day 1 (add-on)",
+        "description_de": "Get-together mit Partnerland Litauen im Foyer des CityCube, begrenzte Plätze.",
+        "description_en": "Get-together with partner country Lithuania in the CityCube foyer, limited places.",
+        "category": "addon",
+        "price": "94.01",
+        "capacity": 800,
+        "valid_day": 0,
+        "max_per_order": 4,
+    },
+    {
+        "key": "press",
+        "name_de": "Presse (akkreditiert)",
+        "name_en": "Press (accredited)",
+        "description_de": "Für akkreditierte Journalistinnen und Journalisten, mit dem Code aus der Akkreditierung.",
+        "description_en": "For accredited journalists, with the code from the accreditation.",
+        "category": "press",
+        "price": "0.00",
+        "visibility": "voucher",
+        "max_per_order": 1,
+        "quotas": ["venue"],
+    },
+    {
+        "key": "speaker",
+        "name_de": "Sprecherinnen und Sprecher",
+        "name_en": "Speakers",
+        "description_de": "Für Mitwirkende des Programms, mit dem Code aus der Einladung.",
+        "description_en": "For programme contributors, with the code from the invitation.",
+        "category": "speaker",
+        "price": "0.00",
+        "visibility": "voucher",
+        "max_per_order": 1,
+        "quotas": ["venue"],
+    },
+    {
+        "key": "exhibitor",
+        "name_de": "Zusätzlicher Ausstellerausweis",
+        "name_en": "Extra exhibitor pass",
+        "description_de": "Weitere Ausweise für das Standpersonal über die im Standpaket enthaltenen hinaus.",
+        "description_en": "Passes for stand staff beyond those included with the booth.",
+        "category": "exhibitor_pass",
+        "price": "53.55",
+        "visibility": "voucher",
+        "max_per_order": 20,
+        "quotas": ["venue"],
+    },
+]
+
+# `code` may contain {year}; `ticket_types` are keys of TICKET_TYPES.
+VOUCHERS: list[dict[str, Any]] = [
+    {
+        "code": "BITKOM20",
+        "kind": "percentage",
+        "value": "20.00",
+        "max_uses": 500,
+        "ticket_types": ["industry", "day_1", "day_2", "day_3"],
+        "comment": "Bitkom-Mitglieder: 20 % auf Wirtschaftstickets",
+    },
+    {
+        "code": "PRESS{year}",
+        "kind": "free",
+        "value": "0.00",
+        "max_uses": 150,
+        "ticket_types": ["press"],
+        "comment": "Presseakkreditierung",
+    },
+    {
+        "code": "SPEAKER{year}",
+        "kind": "free",
+        "value": "0.00",
+        "max_uses": 500,
+        "ticket_types": ["speaker"],
+        "comment": "Einladung an Mitwirkende",
+    },
+    {
+        "code": "EXHIBITOR{year}",
+        "kind": "percentage",
+        "value": "0.00",
+        "max_uses": 400,
+        "ticket_types": ["exhibitor"],
+        "comment": "Schaltet zusätzliche Ausstellerausweise frei (voller Preis)",
+    },
+]
+
+OFFICIAL_DOMAINS: list[tuple[str, str]] = [
+    ("bund.de", "Bundesverwaltung"),
+    ("bundeswehr.org", "Bundeswehr"),
+    ("berlin.de", "Land Berlin und Bezirke"),
+    ("bayern.de", "Freistaat Bayern"),
+    ("nrw.de", "Land Nordrhein-Westfalen"),
+    ("bwl.de", "Land Baden-Württemberg"),
+    ("brandenburg.de", "Land Brandenburg"),
+    ("bremen.de", "Freie Hansestadt Bremen"),
+    ("hamburg.de", "Freie und Hansestadt Hamburg"),
+    ("hessen.de", "Land Hessen"),
+    ("niedersachsen.de", "Land Niedersachsen"),
+    ("rlp.de", "Land Rheinland-Pfalz"),
+    ("saarland.de", "Saarland"),
+    ("sachsen.de", "Freistaat Sachsen"),
+    ("sachsen-anhalt.de", "Land Sachsen-Anhalt"),
+    ("schleswig-holstein.de", "Land Schleswig-Holstein"),
+    ("thueringen.de", "Freistaat Thüringen"),
+    ("mv-regierung.de", "Land Mecklenburg-Vorpommern"),
+]
+
+_DEMO_BILLING_COMPANY: dict[str, str] = {
+    "name": "Erika Mustermann",
+    "company": "Musterdigital GmbH",
+    "street": "Friedrichstraße 100",
+    "postcode": "10117",
+    "city": "Berlin",
+    "country": "DE",
+    "vat_id": "DE136695976",
+}
+_DEMO_BILLING_AUTHORITY: dict[str, str] = {
+    "name": "Zentrale Vergabestelle",
+    "company": "Landkreis Musterland",
+    "street": "Kreishausstraße 1",
+    "postcode": "39104",
+    "city": "Musterstadt",
+    "country": "DE",
+    "leitweg_id": "04011000-1234512345-06",
+    "po_number": "BS-2024-0815",
+}
+
+# Demo orders, placed through the shop's services (idempotent by `key`). `paid` records a bank
+# transfer for an invoice order. Invoice or free only: card orders need Stripe keys.
+DEMO_ORDERS: list[dict[str, Any]] = [
+    {
+        "key": "paid-invoice",
+        "email": "einkauf@musterdigital.example",
+        "tickets": [("industry", "Erika Mustermann"), ("industry", "Jonas Becker"), ("reception", "Erika Mustermann")],
+        "payment_method": "invoice",
+        "billing": _DEMO_BILLING_COMPANY,
+        "paid": True,
+    },
+    {
+        "key": "pending-invoice",
+        "email": "vergabe@landkreis-musterland.example",
+        "tickets": [("early_bird", "Sabine Hoffmann"), ("startup", "Lukas Wagner")],
+        "payment_method": "invoice",
+        "billing": _DEMO_BILLING_AUTHORITY,
+    },
+    {
+        "key": "awaiting-approval",
+        "email": "k.schulz@stadtwerke-musterstadt.example",
+        "tickets": [("public", "Katrin Schulz")],
+        "payment_method": "invoice",
+    },
+    {
+        "key": "official-free",
+        "email": "j.weber@senweb.berlin.de",
+        "tickets": [("public", "Julia Weber"), ("public", "Thomas Richter")],
+        "payment_method": "invoice",
+    },
+]

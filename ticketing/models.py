@@ -321,9 +321,7 @@ class Refund(models.Model):
         verbose_name_plural = _("refunds")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["reference"], condition=~Q(reference=""), name="refund_unique_reference"
-            )
+            models.UniqueConstraint(fields=["reference"], condition=~Q(reference=""), name="refund_unique_reference")
         ]
 
     def __str__(self) -> str:

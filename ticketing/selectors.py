@@ -3,13 +3,15 @@
 import datetime as dt
 import hmac
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from programme.models import Event
-from ticketing.enums import TicketVisibility
+from ticketing.enums import TicketVisibility, VoucherKind
 from ticketing.models import Order, Quota, Ticket, TicketType, Voucher
+from ticketing.money import ZERO, percentage_of, quantize
 
 
 def tickets_holding(*, now: dt.datetime | None = None) -> QuerySet[Ticket]:
@@ -113,3 +115,14 @@ def order_get_by_secret(*, code: str, secret: str) -> Order | None:
     if order is None or not hmac.compare_digest(order.secret.encode(), secret.encode()):
         return None
     return order
+
+
+def price_with_voucher(price: Decimal, voucher: Voucher | None, applies: bool) -> Decimal:
+    """The price of one ticket after the voucher (never below zero)."""
+    if voucher is None or not applies:
+        return price
+    if voucher.kind == VoucherKind.FREE:
+        return ZERO
+    if voucher.kind == VoucherKind.PERCENTAGE:
+        return max(ZERO, price - percentage_of(price, voucher.value))
+    return max(ZERO, quantize(price - voucher.value))

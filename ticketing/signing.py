@@ -8,6 +8,7 @@ anyone make another valid code without the private key.
 
 import base64
 import binascii
+import re
 import secrets
 import struct
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ VERSION = 1
 PAYLOAD = struct.Struct(">BQI6s")
 SIGNATURE_BYTES = 64
 MAX_CODE_LENGTH = 200
+BODY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @dataclass(frozen=True)
@@ -80,9 +82,14 @@ def verify_ticket(code: str, *, public_key: bytes | None = None) -> TicketClaim 
     if not isinstance(code, str) or len(code) > MAX_CODE_LENGTH or not code.startswith(PREFIX):
         return None
     body = code[len(PREFIX) :]
+    if not BODY.fullmatch(body):
+        return None
     try:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except (binascii.Error, ValueError):
+        return None
+    # Only the canonical spelling is genuine (no stray padding bits, no other alphabet).
+    if base64.urlsafe_b64encode(raw).decode().rstrip("=") != body:
         return None
     if len(raw) != PAYLOAD.size + SIGNATURE_BYTES:
         return None

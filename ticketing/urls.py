@@ -9,4 +9,9 @@ urlpatterns = [
     path("orders/<str:code>/<str:secret>/", views.order_page, name="order"),
     path("orders/<str:code>/<str:secret>/tickets.pdf", views.tickets_pdf, name="tickets-pdf"),
     path("orders/<str:code>/<str:secret>/invoice.pdf", views.invoice_pdf, name="invoice-pdf"),
+    path(
+        "orders/<str:code>/<str:secret>/invoices/<str:number>.pdf",
+        views.invoice_number_pdf,
+        name="invoice-number-pdf",
+    ),
 ]

@@ -2,9 +2,9 @@ from decimal import Decimal
 
 import factory
 
+from tests.factories.programme import EventFactory
 from ticketing.enums import OrderStatus, PaymentMethod, TicketCategory, VoucherKind
 from ticketing.models import OfficialDomain, Order, Quota, Ticket, TicketType, Voucher
-from tests.factories.programme import EventFactory
 
 
 class TicketTypeFactory(factory.django.DjangoModelFactory):

@@ -1,5 +1,6 @@
 import datetime as dt
 from collections import defaultdict
+from decimal import Decimal
 from io import StringIO
 from typing import Any
 
@@ -333,3 +334,108 @@ def test_track_colours_carry_white_text() -> None:
     for track in Track.objects.all():
         contrast = 1.05 / (_luminance(track.colour) + 0.05)
         assert contrast >= 4.5, (track.slug, track.colour, contrast)
+
+
+# --- ticketing demo data ------------------------------------------------------------------
+
+
+def _public_ticket_types(client: Any, slug: str) -> list[dict[str, Any]]:
+    response = client.get(f"/api/v1/events/{slug}/ticket-types/", {"page_size": 200})
+    assert response.status_code == 200
+    return response.json()["results"]
+
+
+def _ticketing_counts() -> dict[str, int]:
+    from ticketing.models import Invoice, OfficialDomain, Order, Payment, Quota, Ticket, TicketType, Voucher
+
+    models = [Quota, TicketType, Voucher, OfficialDomain, Order, Ticket, Payment, Invoice]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def _assert_spec_ticketing(client: Any, slug: str) -> None:
+    """SPEC: every public ticket type is on sale; among them a paid type that can be bought alone
+    and has fewer than 200 tickets left. It is bought alone here, through the API."""
+    types = _public_ticket_types(client, slug)
+    assert len(types) >= 8
+    assert all(t["is_on_sale"] for t in types), [t["name"] for t in types if not t["is_on_sale"]]
+    scarce = [
+        t
+        for t in types
+        if Decimal(t["price"]) > 0
+        and t["available"] is not None
+        and 0 < t["available"] < 200
+        and t["min_per_order"] == 1
+        and not t["requires_approval"]
+    ]
+    assert scarce, "a paid type with fewer than 200 tickets left"
+    body = {
+        "email": "buyer@example.org",
+        "tickets": [{"ticket_type": scarce[0]["id"], "attendee_name": "Erika Mustermann"}],
+        "payment_method": "invoice",
+        "billing": {
+            "name": "Erika Mustermann",
+            "street": "Musterweg 1",
+            "postcode": "10115",
+            "city": "Berlin",
+            "country": "DE",
+        },
+    }
+    response = client.post(f"/api/v1/events/{slug}/orders/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    after = {t["id"]: t for t in _public_ticket_types(client, slug)}
+    assert after[scarce[0]["id"]]["available"] == scarce[0]["available"] - 1
+
+
+@pytest.mark.django_db
+def test_ticketing_demo_meets_the_spec(client: Any) -> None:
+    load()
+    _assert_spec_ticketing(client, "sccon2030")
+
+
+@pytest.mark.django_db
+def test_ticketing_demo_of_a_past_edition_is_still_on_sale(client: Any) -> None:
+    load("--start", "2019-10-22")
+    _assert_spec_ticketing(client, "sccon2019")
+
+
+@pytest.mark.django_db
+def test_ticketing_demo_types_prices_vouchers_and_domains() -> None:
+    from ticketing.enums import OrderStatus, TicketCategory, TicketVisibility
+    from ticketing.models import OfficialDomain, Order, Quota, TicketType, Voucher
+
+    load()
+    event = Event.objects.get(slug="sccon2030")
+    types = {t.name_en: t for t in TicketType.objects.filter(event=event)}
+    prices = {name: t.price_amount for name, t in types.items()}
+    assert prices["3-day ticket, industry"] == Decimal("534.31")
+    assert prices["Early-bird 3-day ticket, industry"] == Decimal("415.31")
+    assert types["Early-bird 3-day ticket, industry"].capacity == 100
+    day_tickets = [t for t in types.values() if t.category == TicketCategory.INDUSTRY and t.valid_on]
+    assert sorted(t.valid_on for t in day_tickets) == event.days
+    assert types["Public sector (3 days)"].price_amount == 0
+    hidden = {t.category for t in types.values() if t.visibility == TicketVisibility.VOUCHER}
+    assert hidden == {TicketCategory.PRESS, TicketCategory.SPEAKER, TicketCategory.EXHIBITOR_PASS}
+    reception = types["Evening reception on day 1 (add-on)"]
+    assert reception.category == TicketCategory.ADDON and reception.capacity
+    venue = Quota.objects.get(event=event, size=12_700)
+    assert {t.name_en for t in venue.ticket_types.all()} >= {"3-day ticket, industry", "Day ticket, industry, day 2"}
+    student = types["Students (3 days)"]
+    assert student.price_amount == 0 and student.quotas.filter(size__lt=12_700).exists()
+    bitkom = Voucher.objects.get(event=event, code="BITKOM20")
+    assert bitkom.value == Decimal("20.00") and {t.category for t in bitkom.ticket_types.all()} == {"industry"}
+    press = Voucher.objects.get(event=event, code="PRESS2030")
+    assert list(press.ticket_types.values_list("category", flat=True)) == [TicketCategory.PRESS]
+    assert {"bund.de", "berlin.de", "bayern.de", "nrw.de"} <= set(
+        OfficialDomain.objects.values_list("domain", flat=True)
+    )
+    statuses = sorted(Order.objects.filter(event=event).values_list("status", flat=True))
+    assert statuses == sorted([OrderStatus.PAID, OrderStatus.PENDING, OrderStatus.AWAITING_APPROVAL, OrderStatus.PAID])
+
+
+@pytest.mark.django_db
+def test_ticketing_demo_running_twice_changes_nothing() -> None:
+    load()
+    before = _ticketing_counts()
+    load()
+    assert _ticketing_counts() == before
+    assert before["Order"] == 4 and before["Payment"] == 1 and before["Invoice"] >= 2

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories.ticketing import TicketTypeFactory
+from tests.factories.ticketing import QuotaFactory, TicketTypeFactory
 from ticketing.enums import TicketVisibility
 from ticketing.models import Order
 from ticketing.services.orders import order_mark_paid
@@ -40,6 +40,7 @@ def assert_error(response, status, code):
 @pytest.mark.parametrize("count", [1, 3])
 def test_ticket_types_list_shape_and_query_count(client, future_event, django_assert_num_queries, count):
     types = TicketTypeFactory.create_batch(count, event=future_event, capacity=100)
+    QuotaFactory(event=future_event, size=500).ticket_types.add(*types)
     TicketTypeFactory(event=future_event, visibility=TicketVisibility.VOUCHER)
     # event, types (with event), quotas prefetch, used per type, used per quota
     with django_assert_num_queries(5):

@@ -23,7 +23,7 @@ from ticketing.selectors import Availability, order_get_by_secret, shop_ticket_t
 from ticketing.services.orders import Billing, TicketRequest, order_place, order_refresh
 
 
-class TicketTypeListView(generics.ListAPIView[Availability]):
+class TicketTypeListView(generics.ListAPIView[Any]):
     """The public ticket types of an edition with their price and what is left."""
 
     serializer_class = TicketTypeSerializer

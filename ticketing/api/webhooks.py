@@ -1,7 +1,33 @@
-"""Stripe webhook endpoint (being written)."""
+"""Stripe's webhook endpoint: the raw body and its `Stripe-Signature` go to the service."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from ticketing.services.stripe_payments import stripe_webhook_handle
 
 
 class StripeWebhookView(APIView):
-    pass
+    """Stripe events, verified with `Stripe-Signature`. Every genuine event is answered 200, also a
+    duplicate or one that is ignored; a missing, wrong or stale signature gets 400
+    `invalid_signature`, and nothing is stored."""
+
+    authentication_classes = []
+    permission_classes = []
+    throttle_classes = []
+
+    @extend_schema(
+        operation_id="stripe_webhook",
+        request={"application/json": OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+        parameters=[OpenApiParameter("Stripe-Signature", str, OpenApiParameter.HEADER, required=True)],
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        event = stripe_webhook_handle(
+            payload=request.body,
+            signature=request.headers.get("Stripe-Signature", ""),
+        )
+        return Response({"received": True, "id": event.event_id})

@@ -32,6 +32,10 @@ def order_paid(*, order: Order) -> None:
 
 
 def order_expired(*, order: Order) -> None:
+    from ticketing.services.invoices import invoice_cancel_all
+
+    # An unpaid bank-transfer invoice must not stay valid once the order has lapsed.
+    invoice_cancel_all(order=order)
     if order.stripe_checkout_session_id:
         transaction.on_commit(lambda: tasks.expire_checkout_session.enqueue(order.pk))
 

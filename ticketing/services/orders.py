@@ -15,7 +15,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 
 from programme.models import Event
-from ticketing.enums import OrderStatus, PaymentMethod, PaymentProvider, TicketCategory, TicketVisibility, VoucherKind
+from ticketing.enums import OrderStatus, PaymentMethod, PaymentProvider, TicketCategory, TicketVisibility
 from ticketing.exceptions import (
     BillingRequired,
     IdempotencyKeyReused,
@@ -29,8 +29,9 @@ from ticketing.exceptions import (
     VoucherExhausted,
 )
 from ticketing.models import OfficialDomain, Order, Payment, Quota, Ticket, TicketType, Voucher
-from ticketing.money import ZERO, percentage_of, quantize
+from ticketing.money import ZERO, quantize
 from ticketing.selectors import (
+    price_with_voucher,
     quota_used,
     ticket_type_is_on_sale,
     ticket_type_used,
@@ -86,16 +87,6 @@ def email_is_official(email: str) -> bool:
 
 def _fingerprint(**values: Any) -> str:
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _discounted(price: Decimal, voucher: Voucher | None, applies: bool) -> Decimal:
-    if voucher is None or not applies:
-        return price
-    if voucher.kind == VoucherKind.FREE:
-        return ZERO
-    if voucher.kind == VoucherKind.PERCENTAGE:
-        return max(ZERO, price - percentage_of(price, voucher.value))
-    return max(ZERO, quantize(price - voucher.value))
 
 
 def order_place(
@@ -192,7 +183,9 @@ def _place_locked(
         raise UnknownTicketType(extra={"ticket_types": missing})
     quotas = list(
         Quota.objects.select_for_update()
-        .filter(pk__in=Subquery(TicketType.quotas.through.objects.filter(tickettype_id__in=list(wanted)).values("quota_id")))
+        .filter(
+            pk__in=Subquery(TicketType.quotas.through.objects.filter(tickettype_id__in=list(wanted)).values("quota_id"))
+        )
         .order_by("pk")
     )
     voucher = None
@@ -249,7 +242,7 @@ def _place_locked(
     lines = []
     for request in tickets:
         ticket_type = types[request.ticket_type_id]
-        price = _discounted(ticket_type.price_amount, voucher, voucher_applies(ticket_type))
+        price = price_with_voucher(ticket_type.price_amount, voucher, voucher_applies(ticket_type))
         lines.append((request, ticket_type, price))
     total = quantize(sum((price for _r, _t, price in lines), ZERO))
 
@@ -383,15 +376,16 @@ def order_mark_paid(
             order.attention_note += f"{now:%Y-%m-%d %H:%M} A second payment arrived ({reference or provider}).\n"
             order.save(update_fields=["needs_attention", "attention_note"])
             return order
-        if order.status not in (OrderStatus.PENDING, OrderStatus.AWAITING_APPROVAL):
-            if not _try_revive(order=order, now=now):
-                order.needs_attention = True
-                order.attention_note += (
-                    f"{now:%Y-%m-%d %H:%M} Payment received for a {order.status} order whose tickets are no longer "
-                    f"held ({reference or provider}). Refund it or issue the tickets by hand.\n"
-                )
-                order.save(update_fields=["needs_attention", "attention_note"])
-                return order
+        if order.status not in (OrderStatus.PENDING, OrderStatus.AWAITING_APPROVAL) and not _try_revive(
+            order=order, now=now
+        ):
+            order.needs_attention = True
+            order.attention_note += (
+                f"{now:%Y-%m-%d %H:%M} Payment received for a {order.status} order whose tickets are no longer "
+                f"held ({reference or provider}). Refund it or issue the tickets by hand.\n"
+            )
+            order.save(update_fields=["needs_attention", "attention_note"])
+            return order
         order.status = OrderStatus.PAID
         order.paid_at = now
         order.expires_at = None
@@ -408,12 +402,17 @@ def _try_revive(*, order: Order, now: dt.datetime) -> bool:
     types = list(TicketType.objects.select_for_update().filter(pk__in=list(wanted)).order_by("pk"))
     quotas = list(
         Quota.objects.select_for_update()
-        .filter(pk__in=Subquery(TicketType.quotas.through.objects.filter(tickettype_id__in=list(wanted)).values("quota_id")))
+        .filter(
+            pk__in=Subquery(TicketType.quotas.through.objects.filter(tickettype_id__in=list(wanted)).values("quota_id"))
+        )
         .order_by("pk")
     )
     used_types = ticket_type_used(ticket_type_ids=[t.pk for t in types], now=now)
     for ticket_type in types:
-        if ticket_type.capacity is not None and used_types.get(ticket_type.pk, 0) + wanted[ticket_type.pk] > ticket_type.capacity:
+        if (
+            ticket_type.capacity is not None
+            and used_types.get(ticket_type.pk, 0) + wanted[ticket_type.pk] > ticket_type.capacity
+        ):
             return False
     used_quotas = quota_used(quota_ids=[q.pk for q in quotas], now=now)
     for quota in quotas:

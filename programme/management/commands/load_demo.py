@@ -15,6 +15,7 @@ import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -266,6 +267,7 @@ class Command(BaseCommand):
             tracks = self.load_tracks(event)
             speakers = self.load_speakers(event)
             published = self.load_programme(event, rooms, tracks, speakers, publisher=users["admin"])
+            self.load_ticketing(event)
             # Further sections hook in here, each as its own load_<section>(event) method, once their
             # apps have models: ticketing (ticket types on sale until the edition ends, among them a
             # paid type with fewer than 200 tickets left; the main-entrance check-in list) and
@@ -477,6 +479,85 @@ class Command(BaseCommand):
                 for position, (slug, role) in enumerate(p.speakers)
             ]
         )
+
+    # --- ticketing ------------------------------------------------------------------------
+
+    def load_ticketing(self, event: Event) -> None:
+        """Ticket types, quotas, vouchers, official domains and a few demo orders.
+
+        Every type is on sale from now until the edition ends; an edition already over (an old
+        --start) stays on sale for a year from now, so the shop can still be tried. Rows are found by
+        natural keys (type and quota names, voucher codes, domains) and the demo orders by their
+        idempotency keys, so running again changes nothing.
+        """
+        # Ticketing imports programme, never the other way round: imported here, where the demo needs it.
+        from ticketing.models import OfficialDomain, Quota, TicketType, Voucher
+        from ticketing.services.orders import Billing, TicketRequest, order_mark_paid, order_place
+
+        now = timezone.now()
+        sales_end_at = None if event.ends_at > now else now + dt.timedelta(days=365)
+        quotas = {}
+        for item in content.TICKET_QUOTAS:
+            quotas[item["key"]], _ = Quota.objects.update_or_create(
+                event=event, name=item["name"], defaults={"size": item["size"]}
+            )
+        types = {}
+        for position, item in enumerate(content.TICKET_TYPES, start=1):
+            valid_day = item.get("valid_day")
+            values = {
+                "name_en": item["name_en"],
+                "description_de": item.get("description_de", ""),
+                "description_en": item.get("description_en", ""),
+                "category": item["category"],
+                "price_amount": Decimal(item["price"]),
+                "vat_rate": Decimal("19.00"),
+                "currency": "EUR",
+                "valid_on": event.start_on + dt.timedelta(days=valid_day) if valid_day is not None else None,
+                "sales_start_at": None,
+                "sales_end_at": sales_end_at,
+                "min_per_order": 1,
+                "max_per_order": item.get("max_per_order", 10),
+                "visibility": item.get("visibility", "public"),
+                "requires_approval": item.get("requires_approval", False),
+                "capacity": item.get("capacity"),
+                "position": position,
+                "is_active": True,
+            }
+            ticket_type, _ = TicketType.objects.update_or_create(event=event, name_de=item["name_de"], defaults=values)
+            ticket_type.quotas.set([quotas[key] for key in item.get("quotas", [])])
+            types[item["key"]] = ticket_type
+        for item in content.VOUCHERS:
+            voucher, _ = Voucher.objects.update_or_create(
+                event=event,
+                code=item["code"].format(year=event.start_on.year),
+                defaults={
+                    "kind": item["kind"],
+                    "value": Decimal(item["value"]),
+                    "max_uses": item["max_uses"],
+                    "valid_until": None,
+                    "comment": item["comment"],
+                },
+            )
+            voucher.ticket_types.set([types[key] for key in item["ticket_types"]])
+        for domain, comment in content.OFFICIAL_DOMAINS:
+            OfficialDomain.objects.update_or_create(domain=domain, defaults={"comment": comment})
+
+        for item in content.DEMO_ORDERS:
+            placement = order_place(
+                event=event,
+                email=item["email"],
+                tickets=[
+                    TicketRequest(ticket_type_id=types[key].pk, attendee_name=name) for key, name in item["tickets"]
+                ],
+                payment_method=item["payment_method"],
+                billing=Billing(**item["billing"]) if item.get("billing") else None,
+                language="de",
+                idempotency_key=f"load-demo-{item['key']}",
+            )
+            if item.get("paid"):
+                order_mark_paid(
+                    order=placement.order, provider="bank_transfer", reference=f"load-demo-{event.slug}-{item['key']}"
+                )
 
     # --- summary --------------------------------------------------------------------------
 
