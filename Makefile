@@ -9,8 +9,12 @@ PY := $(VENV)/bin/python
 SYSTEM_PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
 CHROMIUM := /usr/bin/chromium
+# Debian packages: WeasyPrint's libraries (PDF tickets and invoices) for running, plus Chromium
+# for the browser tests.
+RUNTIME_PACKAGES := fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 libglib2.0-0
+SYSTEM_PACKAGES := $(RUNTIME_PACKAGES) chromium
 
-.PHONY: help demo test lint typecheck pytest bench messages chromium node-deps clean
+.PHONY: help demo test lint typecheck pytest bench messages system-packages runtime-packages node-deps clean
 
 help:
 	@echo "make demo   - install, migrate an SQLite database under var/, load the demo, serve on http://127.0.0.1:$(PORT)"
@@ -25,7 +29,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: export DJANGO_DEBUG = 1
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed runtime-packages
 	mkdir -p var
 	$(PY) manage.py migrate --no-input -v 0
 	EMAIL_URL=dummy:// $(PY) manage.py load_demo
@@ -36,13 +40,16 @@ demo: $(VENV)/.installed
 	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# Debian's Chromium for the browser tests; Playwright never downloads a browser.
-chromium:
-	@test -x $(CHROMIUM) || { \
-		echo "Installing Debian's chromium for the browser tests"; \
+# Debian's Chromium (Playwright never downloads a browser) and WeasyPrint's libraries.
+system-packages runtime-packages: PACKAGES = $(if $(filter runtime-packages,$@),$(RUNTIME_PACKAGES),$(SYSTEM_PACKAGES))
+system-packages runtime-packages:
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages: $$missing"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
-	@test -x $(CHROMIUM) || { echo "$(CHROMIUM) is missing: the browser tests cannot run." >&2; exit 1; }
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@test "$@" = runtime-packages || test -x $(CHROMIUM) || { echo "$(CHROMIUM) is missing: the browser tests cannot run." >&2; exit 1; }
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
@@ -57,7 +64,7 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy .
 
-pytest: $(VENV)/.installed chromium node-deps
+pytest: $(VENV)/.installed system-packages node-deps
 	$(VENV)/bin/pytest -n 2 --dist loadfile
 
 test: lint typecheck pytest

@@ -31,6 +31,12 @@ def client() -> Client:
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded and rendered files (PDFs) of a test go to its own temporary directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (rendered exports are cached by ETag)."""
     from django.core.cache import cache

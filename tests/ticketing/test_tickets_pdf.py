@@ -104,6 +104,9 @@ def test_order_tickets_pdf_bytes_page_shows_the_ticket():
     assert "199.00 EUR" in second
     weekday = order.event.start_on.strftime("%A")
     assert f"Valid on {weekday}" in second
+    # Reading order follows the page: who and what first, then the QR code, then the notes.
+    assert first.index(ticket.attendee_name) < first.index("Price paid") < first.index("Ticket code")
+    assert first.index("Ticket code") < first.index("Show this QR code")
 
 
 def test_order_tickets_pdf_bytes_cancelled_ticket_gets_no_page():
@@ -219,6 +222,17 @@ def test_order_tickets_pdf_renders_again_after_ticket_rename(media_root, django_
     assert _qr_codes(pages[1]) == [ticket.code]  # a new name keeps its code
     with order.tickets_pdf.open("rb") as stored:
         assert stored.read() == new
+
+
+def test_order_tickets_pdf_renders_again_after_a_ticket_is_cancelled():
+    order = _paid_order(tickets=2)
+    assert len(_pages(order_tickets_pdf(order=order))) == 2
+    # Cancelling goes through QuerySet.update(), which leaves updated_at alone: cancelled_at counts too.
+    Ticket.objects.filter(pk=order.tickets.order_by("pk")[0].pk).update(is_cancelled=True, cancelled_at=timezone.now())
+
+    pages = _pages(order_tickets_pdf(order=order))
+
+    assert [_qr_codes(page) for page in pages] == [[code] for code in _codes(order)]
 
 
 def test_order_tickets_pdf_renders_again_when_the_stored_file_is_gone(media_root):
