@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-never-used-in-production-4f1b2c")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+# Tasks run where they are enqueued, so tests see their effects at once.
+os.environ.setdefault("TASKS_BACKEND", "immediate")
 # A fixed Ed25519 seed for tests only (base64 of 32 bytes).
 os.environ.setdefault("TICKET_SIGNING_KEY", "dGVzdHMtb25seS1zaWduaW5nLWtleS0zMi1ieXRlcyE=")
 
