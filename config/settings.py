@@ -263,7 +263,6 @@ SELLER = {
     "iban": os.environ.get("SELLER_IBAN", "DE02100100100006820101"),
     "bic": os.environ.get("SELLER_BIC", "PBNKDEFFXXX"),
 }
-RATE_LIMITS = env_bool("RATE_LIMITS", default=True)
 
 LOGGING = {
     "version": 1,
