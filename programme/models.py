@@ -327,7 +327,7 @@ class SessionSpeaker(models.Model):
         Speaker, on_delete=models.CASCADE, related_name="session_speakers", verbose_name=_("speaker")
     )
     role = models.CharField(_("role"), max_length=20, choices=SpeakerRole.choices, default=SpeakerRole.SPEAKER)
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("speaker of a session")

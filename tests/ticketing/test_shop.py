@@ -27,6 +27,13 @@ from ticketing.services.orders import TicketRequest, order_mark_paid, order_plac
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """These tests read English texts; pages fall back to LANGUAGE_CODE without Accept-Language."""
+    settings.LANGUAGE_CODE = "en"
+
+
 PDF = b"%PDF-1.7 test\n%%EOF\n"
 
 
@@ -116,7 +123,8 @@ def press(future_event):
 # --- step 1: the list ---------------------------------------------------------------------
 
 
-def test_shop_lists_types_with_gross_price_and_vat(client, future_event, ticket_type):
+def test_shop_lists_types_with_gross_price_and_vat(client, future_event, ticket_type, settings):
+    settings.LANGUAGE_CODE = "de"  # German names and number formats
     response = client.get(shop_url(future_event))
     assert response.status_code == 200
     text = response.text
@@ -193,7 +201,8 @@ def test_choose_more_than_allowed_is_an_error_on_step_one(client, future_event, 
 # --- step 2: details ----------------------------------------------------------------------
 
 
-def test_choose_renders_one_attendee_row_per_ticket(client, future_event, ticket_type):
+def test_choose_renders_one_attendee_row_per_ticket(client, future_event, ticket_type, settings):
+    settings.LANGUAGE_CODE = "de"  # German names and number formats
     response = choose(client, future_event, {ticket_type: 3})
     assert response.templates[0].name == "ticketing/shop_details.html"
     for index in (1, 2, 3):
@@ -212,6 +221,7 @@ def test_card_is_offered_when_stripe_is_configured(client, stripe_keys, future_e
 
 
 def test_invoice_flow_places_order_and_shows_bank_details(client, future_event, ticket_type, settings):
+    settings.LANGUAGE_CODE = "de"  # German names and number formats
     response = buy(client, future_event, {ticket_type: 2}, vat_id="DE 136 695 976", po_number="PO-77")
     assert response.status_code == 302
     order = Order.objects.get()
@@ -259,7 +269,8 @@ def test_free_public_sector_order_without_official_domain_awaits_approval(client
     assert "tickets.pdf" not in page.text
 
 
-def test_voucher_unlocks_hidden_type_at_voucher_price(client, future_event, ticket_type, press):
+def test_voucher_unlocks_hidden_type_at_voucher_price(client, future_event, ticket_type, press, settings):
+    settings.LANGUAGE_CODE = "de"  # German names and number formats
     voucher = VoucherFactory(event=future_event, code="PRESS2030", kind=VoucherKind.FREE, max_uses=5)
     voucher.ticket_types.set([press])
     page = client.get(shop_url(future_event) + "?voucher=press2030")
@@ -272,7 +283,8 @@ def test_voucher_unlocks_hidden_type_at_voucher_price(client, future_event, tick
     assert order.tickets.get().ticket_type == press
 
 
-def test_percentage_voucher_shows_discounted_price(client, future_event, ticket_type):
+def test_percentage_voucher_shows_discounted_price(client, future_event, ticket_type, settings):
+    settings.LANGUAGE_CODE = "de"  # German names and number formats
     VoucherFactory(event=future_event, code="BITKOM20", kind=VoucherKind.PERCENTAGE, value=Decimal("20.00"))
     page = client.get(shop_url(future_event) + "?voucher=BITKOM20")
     assert "<del>534,31 €</del>" in page.text
@@ -309,7 +321,8 @@ def assert_form_error(response, message_part):
     assert not Order.objects.filter(email="buyer@example.org").exists()
 
 
-def test_sold_out_between_the_steps_is_a_form_error(client, future_event):
+def test_sold_out_between_the_steps_is_a_form_error(client, future_event, settings):
+    settings.LANGUAGE_CODE = "de"  # German names and number formats
     limited = TicketTypeFactory(event=future_event, capacity=1)
     step1 = choose(client, future_event, {limited: 1})
     order_place(
@@ -320,7 +333,7 @@ def test_sold_out_between_the_steps_is_a_form_error(client, future_event):
         billing=BILLING,
     )
     response = client.post(shop_url(future_event), details({limited: 1}, token=token_of(step1)))
-    assert_form_error(response, "sold out")
+    assert_form_error(response, "ausverkauft")
     assert limited.name_de in response.text
 
 

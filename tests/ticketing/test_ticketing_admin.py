@@ -22,6 +22,12 @@ from ticketing.services.orders import TicketRequest, order_cancel, order_mark_pa
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """These tests read English texts; pages fall back to LANGUAGE_CODE without Accept-Language."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def place(event, *types, method=PaymentMethod.INVOICE, email="buyer@example.org", names=None, **kwargs):
     return order_place(
         event=event,
@@ -421,7 +427,8 @@ def test_sales_overview_query_count_is_fixed(future_event, known_sales, django_a
     assert len(overview.ticket_types) == 3 + extra_types
 
 
-def test_sales_overview_page(admin_client, future_event, known_sales, django_assert_max_num_queries):
+def test_sales_overview_page(admin_client, future_event, known_sales, django_assert_max_num_queries, settings):
+    settings.LANGUAGE_CODE = "de"  # German names and number formats
     url = reverse("admin:ticketing_tickettype_sales")
     with django_assert_max_num_queries(14):
         page = admin_client.get(url, {"event": future_event.pk})
