@@ -6,6 +6,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-never-used-in-
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 # Tasks run where they are enqueued, so tests see their effects at once.
 os.environ.setdefault("TASKS_BACKEND", "immediate")
+# The rush tests queue 40 buyers on one row lock on a 2-core machine: wait, do not shed load.
+os.environ.setdefault("DATABASE_LOCK_TIMEOUT_MS", "60000")
 # A fixed Ed25519 seed for tests only (base64 of 32 bytes).
 os.environ.setdefault("TICKET_SIGNING_KEY", "dGVzdHMtb25seS1zaWduaW5nLWtleS0zMi1ieXRlcyE=")
 
