@@ -211,6 +211,9 @@ def test_order_received_invoice_payment_gives_bank_details(event: Event, languag
         assert DUE_ON[language] in body
         assert f"{order.code} {invoice.number}" in body
         assert f"{SITE_URL}/{event.slug}/orders/{order.code}/{order.secret}/invoice.pdf" in body
+    [(filename, content, mimetype)] = message.attachments
+    assert filename.startswith("invoice-") and filename.endswith(".pdf")
+    assert (content[:4], mimetype) == (b"%PDF", "application/pdf")
 
 
 def test_order_received_invoice_payment_without_invoice_uses_the_order_code(event: Event) -> None:

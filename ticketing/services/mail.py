@@ -228,7 +228,8 @@ def order_received_send(*, order: Order) -> None:
     """Confirm a new order: what was ordered and what happens next, which depends on its status:
     pay by card on the order page before the hold ends, pay by bank transfer against the invoice,
     or wait for the organisers' approval. An order that expired or was cancelled before this mail
-    went out gets none; one already paid is told that its tickets follow."""
+    went out gets none; one already paid is told that its tickets follow. A bank-transfer order
+    gets its invoice PDF attached."""
     if order.status == OrderStatus.AWAITING_APPROVAL:
         state = "approval"
     elif order.status == OrderStatus.PENDING:
@@ -240,9 +241,18 @@ def order_received_send(*, order: Order) -> None:
         return
     with _localised(order) as language:
         context = {**_base_context(order, language), "state": state}
+        attachments: list[Attachment] = []
         if state == "payment":
             context.update(_payment_context(order))
-        _send(order=order, name="order_received", context=context)
+            invoice = _invoice(order)
+            if invoice is not None:
+                # Public buyers pay by bank transfer against this invoice: it travels with the mail.
+                attachments.append(
+                    Attachment(
+                        f"invoice-{_filename_part(invoice.number)}.pdf", invoice_service.invoice_pdf(invoice=invoice)
+                    )
+                )
+        _send(order=order, name="order_received", context=context, attachments=attachments)
 
 
 def tickets_send(*, order: Order) -> None:
