@@ -69,8 +69,12 @@ pytest: $(VENV)/.installed system-packages node-deps
 
 test: lint typecheck pytest
 
-bench: $(VENV)/.installed
+# Programme pages and API, order creation, ticket PDFs; results go to docs/performance.md.
+# Set DATABASE_URL to a PostgreSQL server to measure there (a throwaway database is used).
+bench: $(VENV)/.installed runtime-packages
 	$(PY) bench/run.py
+	$(PY) bench/orders.py
+	$(PY) bench/pdf.py
 
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l de -l en --ignore=.venv --ignore=node_modules --ignore=var
