@@ -126,3 +126,12 @@ def price_with_voucher(price: Decimal, voucher: Voucher | None, applies: bool) -
     if voucher.kind == VoucherKind.PERCENTAGE:
         return max(ZERO, price - percentage_of(price, voucher.value))
     return max(ZERO, quantize(price - voucher.value))
+
+
+def voucher_covers(*, voucher: Voucher | None, voucher_type_ids: set[int], ticket_type: TicketType) -> bool:
+    """Whether the voucher discounts this type: the types it lists, else every public type."""
+    if voucher is None:
+        return False
+    if voucher_type_ids:
+        return ticket_type.pk in voucher_type_ids
+    return ticket_type.visibility == TicketVisibility.PUBLIC

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from programme.models import Event
-from ticketing.enums import InvoiceKind, OrderStatus, RefundStatus, TicketVisibility
+from ticketing.enums import InvoiceKind, OrderStatus, RefundStatus
 from ticketing.exceptions import InvalidVoucher, VoucherExhausted
 from ticketing.models import Invoice, Order, Payment, Quota, Refund, Ticket, TicketType, Voucher
 from ticketing.money import ZERO, net_from_gross, quantize, vat_from_gross
@@ -25,6 +25,7 @@ from ticketing.selectors import (
     shop_ticket_types,
     ticket_type_availability,
     tickets_holding,
+    voucher_covers,
     voucher_used,
 )
 
@@ -103,11 +104,7 @@ def shop_offer(*, event: Event, voucher_code: str = "", now: dt.datetime | None 
     voucher_types = set(voucher.ticket_types.values_list("pk", flat=True)) if voucher else set()
 
     def applies(ticket_type: TicketType) -> bool:
-        if voucher is None:
-            return False
-        if voucher_types:
-            return ticket_type.pk in voucher_types
-        return ticket_type.visibility == TicketVisibility.PUBLIC
+        return voucher_covers(voucher=voucher, voucher_type_ids=voucher_types, ticket_type=ticket_type)
 
     rows = ticket_type_availability(event=event, ticket_types=shop_ticket_types(event=event, voucher=voucher), now=now)
     offers = [

@@ -35,6 +35,7 @@ from ticketing.selectors import (
     quota_used,
     ticket_type_is_on_sale,
     ticket_type_used,
+    voucher_covers,
     voucher_used,
 )
 from ticketing.services import hooks
@@ -181,13 +182,7 @@ def _place_locked(
     missing = sorted(set(wanted) - set(types))
     if missing:
         raise UnknownTicketType(extra={"ticket_types": missing})
-    quotas = list(
-        Quota.objects.select_for_update()
-        .filter(
-            pk__in=Subquery(TicketType.quotas.through.objects.filter(tickettype_id__in=list(wanted)).values("quota_id"))
-        )
-        .order_by("pk")
-    )
+    quotas = _lock_quotas(ticket_type_ids=list(wanted))
     voucher = None
     if voucher_code:
         voucher = (
@@ -209,28 +204,10 @@ def _place_locked(
                 extra={"ticket_type": type_id, "min": ticket_type.min_per_order, "max": ticket_type.max_per_order}
             )
 
-    used_types = ticket_type_used(ticket_type_ids=list(types), now=now)
-    for type_id, count in wanted.items():
-        capacity = types[type_id].capacity
-        if capacity is not None and used_types.get(type_id, 0) + count > capacity:
-            raise SoldOut(extra={"ticket_type": type_id})
-    used_quotas = quota_used(quota_ids=[q.pk for q in quotas], now=now)
-    members: dict[int, set[int]] = {}
-    for quota_id, type_id in TicketType.quotas.through.objects.filter(
-        quota__in=quotas, tickettype_id__in=list(wanted)
-    ).values_list("quota_id", "tickettype_id"):
-        members.setdefault(quota_id, set()).add(type_id)
-    for quota in quotas:
-        requested = sum(count for type_id, count in wanted.items() if type_id in members.get(quota.pk, set()))
-        if used_quotas.get(quota.pk, 0) + requested > quota.size:
-            raise SoldOut(extra={"ticket_type": min(members[quota.pk]), "quota": quota.pk})
+    _check_capacity(wanted=wanted, types=types, quotas=quotas, now=now)
 
     def voucher_applies(ticket_type: TicketType) -> bool:
-        if voucher is None:
-            return False
-        if voucher_types:
-            return ticket_type.pk in voucher_types
-        return ticket_type.visibility == TicketVisibility.PUBLIC
+        return voucher_covers(voucher=voucher, voucher_type_ids=voucher_types, ticket_type=ticket_type)
 
     if voucher is not None:
         applicable = sum(1 for t in tickets if voucher_applies(types[t.ticket_type_id]))
@@ -309,6 +286,33 @@ def _place_locked(
     )
     hooks.order_placed(order=order)
     return order
+
+
+def _lock_quotas(*, ticket_type_ids: list[int]) -> list[Quota]:
+    """Lock the quotas the ticket types draw on, in primary-key order (after the types)."""
+    memberships = TicketType.quotas.through.objects.filter(tickettype_id__in=ticket_type_ids).values("quota_id")
+    return list(Quota.objects.select_for_update().filter(pk__in=Subquery(memberships)).order_by("pk"))
+
+
+def _check_capacity(
+    *, wanted: Counter[int], types: dict[int, TicketType], quotas: list[Quota], now: dt.datetime
+) -> None:
+    """With the types and quotas locked, raise SoldOut unless `wanted` fits every limit."""
+    used_types = ticket_type_used(ticket_type_ids=list(types), now=now)
+    for type_id, count in wanted.items():
+        capacity = types[type_id].capacity
+        if capacity is not None and used_types.get(type_id, 0) + count > capacity:
+            raise SoldOut(extra={"ticket_type": type_id})
+    used_quotas = quota_used(quota_ids=[q.pk for q in quotas], now=now)
+    members: dict[int, set[int]] = {}
+    for quota_id, type_id in TicketType.quotas.through.objects.filter(
+        quota__in=quotas, tickettype_id__in=list(wanted)
+    ).values_list("quota_id", "tickettype_id"):
+        members.setdefault(quota_id, set()).add(type_id)
+    for quota in quotas:
+        requested = sum(count for type_id, count in wanted.items() if type_id in members.get(quota.pk, set()))
+        if used_quotas.get(quota.pk, 0) + requested > quota.size:
+            raise SoldOut(extra={"ticket_type": min(members[quota.pk]), "quota": quota.pk})
 
 
 def _payment_deadline(*, event: Event, method: str, now: dt.datetime) -> tuple[dt.datetime, dt.date | None]:
@@ -400,25 +404,11 @@ def _try_revive(*, order: Order, now: dt.datetime) -> bool:
         return False
     wanted = Counter(order.tickets.filter(is_cancelled=False).values_list("ticket_type_id", flat=True))
     types = list(TicketType.objects.select_for_update().filter(pk__in=list(wanted)).order_by("pk"))
-    quotas = list(
-        Quota.objects.select_for_update()
-        .filter(
-            pk__in=Subquery(TicketType.quotas.through.objects.filter(tickettype_id__in=list(wanted)).values("quota_id"))
-        )
-        .order_by("pk")
-    )
-    used_types = ticket_type_used(ticket_type_ids=[t.pk for t in types], now=now)
-    for ticket_type in types:
-        if (
-            ticket_type.capacity is not None
-            and used_types.get(ticket_type.pk, 0) + wanted[ticket_type.pk] > ticket_type.capacity
-        ):
-            return False
-    used_quotas = quota_used(quota_ids=[q.pk for q in quotas], now=now)
-    for quota in quotas:
-        members = set(quota.ticket_types.values_list("pk", flat=True))
-        if used_quotas.get(quota.pk, 0) + sum(n for t, n in wanted.items() if t in members) > quota.size:
-            return False
+    quotas = _lock_quotas(ticket_type_ids=list(wanted))
+    try:
+        _check_capacity(wanted=wanted, types={t.pk: t for t in types}, quotas=quotas, now=now)
+    except SoldOut:
+        return False
     return True
 
 
