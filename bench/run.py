@@ -19,6 +19,7 @@ leaves docs/performance.md untouched.
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import http.client
 import io
@@ -252,14 +253,24 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# Variables that could make the run talk to a service outside this machine (or this run): the
+# cache is local memory, mail goes nowhere, Stripe stays off.
+UNSET_VARIABLES = ("REDIS_URL", "EMAIL_URL", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_API_BASE")
+
+
 def app_env(var_dir: Path, db: Database) -> dict[str, str]:
-    env = dict(os.environ)
+    """Production settings (see .env.example) with throw-away secrets, for this run only."""
+    env = {k: v for k, v in os.environ.items() if k not in UNSET_VARIABLES}
     env.update(
         {
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": HOST,
             "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_BEHIND_PROXY": "0",  # the clients talk to gunicorn directly
+            "TICKET_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),  # load_demo signs tickets
+            "EMAIL_URL": "dummy://",
+            "SITE_URL": f"http://{HOST}",
             "VAR_DIR": str(var_dir),
             "MEDIA_ROOT": str(var_dir / "media"),
             "LOG_LEVEL": "WARNING",
@@ -480,12 +491,11 @@ def section(db: Database, results: Sequence[Result], info: dict[str, str], when:
             f"{r.probe.name} (p95 {r.percentile_ms(95):.0f} ms)" for r in missed
         )
         summary += "."
-    cache = "Redis" if os.environ.get("REDIS_URL") else "local memory"
     lines = [
-        f"## {db.title}",
+        f"## {SECTION_TITLE} — {db.title}",
         "",
         f"Measured {when:%Y-%m-%d %H:%M} UTC on {info['nproc']} × {info['cpu']} ({info['system']}), "
-        f"Python {info['python']}, Django {info['django']}, gunicorn {info['gunicorn']}, {db.version}, cache: {cache}; "
+        f"Python {info['python']}, Django {info['django']}, gunicorn {info['gunicorn']}, {db.version}, local-memory cache; "
         f"load average before the run: {info['load']}.",
         "",
         f"**Targets:** {summary}",
@@ -526,7 +536,7 @@ The load generator runs on the same machine as the server and competes with it f
 so the numbers are a floor for a dedicated server and comparable only between runs on the same
 machine; the load average before the run is recorded with each section.
 
-## Reproduce
+## Running the programme benchmark
 
 ```sh
 make bench                                                             # SQLite
@@ -539,7 +549,7 @@ With PostgreSQL the script creates the database `<name>_bench` on the server of 
 concurrency levels, `--no-docs` for a run that leaves this file alone). A run replaces only the
 section of the database it ran on.
 
-## Targets
+## Targets for the programme read paths
 
 - Pages (timetable, session, speaker list) and API lists (sessions, filtered sessions, speakers):
   p95 under {PAGE_P95_MS:.0f} ms at concurrency {TARGET_CONCURRENCY} on 2 cores.
@@ -551,6 +561,7 @@ The "target" column judges the rows at concurrency {TARGET_CONCURRENCY}.
 """
 
 SECTION_ORDER = ("sqlite", "postgresql")
+SECTION_TITLE = "Programme read paths"
 
 
 def _markers(kind: str) -> tuple[str, str]:
@@ -575,7 +586,9 @@ def write_doc(kind: str, body: str) -> None:
                 placeholders.append(block)
             elif _markers(other)[0] not in text:
                 title = "PostgreSQL" if other == "postgresql" else "SQLite"
-                placeholders.append(f"{_markers(other)[0]}\n## {title}\n\nNot measured yet.\n{_markers(other)[1]}")
+                placeholders.append(
+                    f"{_markers(other)[0]}\n## {SECTION_TITLE} — {title}\n\nNot measured yet.\n{_markers(other)[1]}"
+                )
         text += "\n\n".join(placeholders)
     DOC.write_text(text.rstrip("\n") + "\n")
 
