@@ -3,6 +3,7 @@
 
 import datetime as dt
 import json
+import logging
 import threading
 import time
 from decimal import Decimal
@@ -12,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from tests.db_locks import lock_held, short_lock_timeout  # noqa: F401 - a fixture
 from tests.factories.programme import EventFactory
 from tests.factories.ticketing import OrderFactory, TicketFactory, TicketTypeFactory
 from tests.ticketing.stripe_fake import FakeStripe, event, install, post_event, refund_object, sign
@@ -19,6 +21,7 @@ from ticketing import signing
 from ticketing.enums import OrderStatus, PaymentMethod, PaymentProvider, RefundStatus
 from ticketing.exceptions import InvalidOrderState, PaymentProviderUnavailable
 from ticketing.models import Order, Payment, Refund, StripeEvent
+from ticketing.services import hooks
 from ticketing.services.orders import TicketRequest, order_expire_due, order_mark_paid, order_place
 from ticketing.services.stripe_payments import (
     InvalidRefundAmount,
@@ -653,6 +656,64 @@ def test_webhook_event_for_an_unknown_order_is_stored_and_ignored(fake, client, 
     assert response.status_code == 200
     assert StripeEvent.objects.get().outcome == "ignored: no such order"
     assert not Payment.objects.exists()
+
+
+def test_webhook_effect_failing_rolls_back_and_answers_503(fake, client, day_ticket, monkeypatch, caplog):
+    order = place(day_ticket)
+    checkout_session_url(order=order, return_url=RETURN_URL)
+    order.refresh_from_db()
+    delivered = event("checkout.session.completed", fake.complete_session(order.stripe_checkout_session_id))
+
+    def broken(**kwargs):
+        raise RuntimeError("invoice numbering is broken")
+
+    with monkeypatch.context() as patched, caplog.at_level(logging.ERROR, logger="ticketing.services.stripe_payments"):
+        patched.setattr(hooks, "order_paid", broken)
+        response = post_event(client, delivered)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "2"
+    assert error_code(response) == "service_unavailable"
+    assert not StripeEvent.objects.exists()  # not stored as processed: Stripe's retry applies it
+    assert not Payment.objects.exists()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING
+    (record,) = [r for r in caplog.records if r.name == "ticketing.services.stripe_payments"]
+    assert delivered["id"] in record.getMessage()
+    assert record.exc_info is not None
+
+    response = post_event(client, delivered)  # Stripe's retry, once the fault is fixed
+
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    assert StripeEvent.objects.get(event_id=delivered["id"]).outcome == "order paid"
+    assert Payment.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("short_lock_timeout")
+def test_webhook_lock_timeout_answers_503_and_stores_nothing(fake, client, day_ticket):
+    order = place(day_ticket)
+    checkout_session_url(order=order, return_url=RETURN_URL)
+    order.refresh_from_db()
+    delivered = event("checkout.session.completed", fake.complete_session(order.stripe_checkout_session_id))
+
+    with lock_held(lambda: Order.objects.select_for_update().get(pk=order.pk)):
+        response = post_event(client, delivered)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "2"
+    assert error_code(response) == "service_unavailable"
+    assert not StripeEvent.objects.exists()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING
+
+    response = post_event(client, delivered)
+
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
 
 
 def test_webhook_is_documented_in_the_schema(client):

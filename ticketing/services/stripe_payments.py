@@ -7,7 +7,9 @@
   held for less than Stripe's 30 minutes relies on it).
 - `stripe_webhook_handle` verifies an event and stores it by id in the same transaction as its
   effect: a duplicate, late or out-of-order delivery changes nothing. A payment for an order whose
-  tickets are gone is recorded and the order flagged (`order_mark_paid`), never lost.
+  tickets are gone is recorded and the order flagged (`order_mark_paid`), never lost. An effect
+  that fails (a lock timeout, a bug) rolls everything back, the event row too, and raises
+  `ServiceUnavailable` (503 + Retry-After): Stripe delivers the event again.
 - `refund_create` pays money back: through Stripe's refund API for card payments, as a record of
   the organiser's transfer otherwise. A full refund cancels the order and revokes its tickets.
 
@@ -32,7 +34,8 @@ from django.utils.translation import gettext_lazy as _
 from stripe.params import RefundCreateParams
 from stripe.params.checkout import SessionCreateParams, SessionCreateParamsLineItem
 
-from config.exceptions import NotFound
+from config.exceptions import NotFound, ServiceUnavailable
+from config.middleware import is_lock_timeout
 from ticketing.enums import OrderStatus, PaymentMethod, PaymentProvider, RefundStatus
 from ticketing.exceptions import (
     InvalidOrderState,
@@ -321,17 +324,26 @@ def stripe_webhook_handle(*, payload: bytes, signature: str) -> StripeEvent:
         raise InvalidSignature() from exc
     event = _parse_event(payload)
     event_id: str = event["id"]
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                stored = StripeEvent.objects.create(event_id=event_id, type=event["type"], payload=event)
-        except IntegrityError:
-            # Delivered before (or right now by a parallel delivery that committed first).
-            return StripeEvent.objects.get(event_id=event_id)
-        order, outcome = _apply(event=event, stored=stored)
-        stored.order = order
-        stored.outcome = outcome[:200]
-        stored.save(update_fields=["order", "outcome"])
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    stored = StripeEvent.objects.create(event_id=event_id, type=event["type"], payload=event)
+            except IntegrityError:
+                # Delivered before (or right now by a parallel delivery that committed first).
+                return StripeEvent.objects.get(event_id=event_id)
+            order, outcome = _apply(event=event, stored=stored)
+            stored.order = order
+            stored.outcome = outcome[:200]
+            stored.save(update_fields=["order", "outcome"])
+    except Exception as exc:
+        # Nothing of the event is kept (not even the event row), so Stripe's next delivery applies
+        # it afresh; 503 asks Stripe to retry instead of showing a 500.
+        if is_lock_timeout(exc):
+            logger.warning("Stripe event %s %s: lock timeout, left for Stripe's retry", event_id, event["type"])
+        else:
+            logger.exception("Stripe event %s %s failed; rolled back, left for Stripe's retry", event_id, event["type"])
+        raise ServiceUnavailable() from exc
     logger.info("Stripe event %s %s: %s", event_id, event["type"], outcome)
     return stored
 
