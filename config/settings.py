@@ -226,7 +226,12 @@ REST_FRAMEWORK = {
     # `?format=` is the session format filter (SPEC.md), not a renderer switch.
     "URL_FORMAT_OVERRIDE": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Per scanner device (or door-staff user): far above a real door (SPEC: 20 scans a second),
+    # low enough that a stuck scanner cannot flood the server.
+    "DEFAULT_THROTTLE_RATES": {"checkin_scan": "40/s", "checkin_sync": "60/m"},
 }
+# `RATE_LIMITS=0` switches every rate limit off (e.g. for a benchmark).
+RATE_LIMITS = env_bool("RATE_LIMITS", default=True)
 SPECTACULAR_SETTINGS = {
     "TITLE": "SCCON API",
     "DESCRIPTION": "Programme, tickets, check-in and exhibitors of the Smart Country Convention.",

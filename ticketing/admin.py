@@ -685,3 +685,6 @@ class StripeEventAdmin(ReadOnlyMixin, admin.ModelAdmin[StripeEvent]):
     list_select_related = ["order"]
     search_fields = ["event_id", "order__code", "outcome"]
     ordering = ["-received_at"]
+
+
+from ticketing import admin_checkin  # noqa: E402, F401  (door check-in: lists, devices, scans)

@@ -54,3 +54,24 @@ class RefundStatus(models.TextChoices):
 class InvoiceKind(models.TextChoices):
     INVOICE = "invoice", _("Invoice")
     CANCELLATION = "cancellation", _("Cancellation invoice")
+
+
+class DeviceKind(models.TextChoices):
+    DOOR = "door", _("Door scanner")
+    LEADS = "leads", _("Lead scanner (exhibitor)")
+
+
+class CheckInDirection(models.TextChoices):
+    IN = "in", _("Entry")
+    OUT = "out", _("Exit")
+
+
+class CheckInResult(models.TextChoices):
+    OK = "ok", _("OK")
+    ALREADY_CHECKED_IN = "already_checked_in", _("Already checked in")
+    INVALID = "invalid", _("Invalid code")
+    REVOKED = "revoked", _("Revoked code")
+    UNPAID = "unpaid", _("Not paid")
+    CANCELLED = "cancelled", pgettext_lazy("ticket status", "Cancelled")
+    NOT_VALID_NOW = "not_valid_now", _("Not valid now")
+    WRONG_LIST = "wrong_list", _("Not admitted here")

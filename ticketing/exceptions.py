@@ -70,3 +70,8 @@ class InvalidOrderState(TicketingError):
 class PaymentProviderUnavailable(ServiceUnavailable):
     code = "payment_provider_unavailable"
     default_message = _("The payment provider could not be reached. Your order is kept; please try again.")
+
+
+class CheckInListNotFound(TicketingError):
+    code = "unknown_checkin_list"
+    default_message = _("There is no such check-in list for this edition, and no default list.")

@@ -4,7 +4,7 @@ import factory
 
 from tests.factories.programme import EventFactory
 from ticketing.enums import OrderStatus, PaymentMethod, TicketCategory, VoucherKind
-from ticketing.models import OfficialDomain, Order, Quota, Ticket, TicketType, Voucher
+from ticketing.models import CheckInList, OfficialDomain, Order, Quota, Ticket, TicketType, Voucher
 
 
 class TicketTypeFactory(factory.django.DjangoModelFactory):
@@ -75,3 +75,35 @@ class TicketFactory(factory.django.DjangoModelFactory):
     list_price_amount = factory.LazyAttribute(lambda o: o.ticket_type.price_amount)
     price_amount = factory.LazyAttribute(lambda o: o.ticket_type.price_amount)
     vat_rate = Decimal("19.00")
+
+
+class PaidTicketFactory(TicketFactory):
+    """A ticket of a paid order with its signed code, as a scanner sees it."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def signed(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        from ticketing.signing import sign_ticket
+
+        obj.code = sign_ticket(ticket_id=obj.pk, event_id=obj.order.event_id)
+        if create:
+            obj.save(update_fields=["code", "updated_at"])
+
+
+class CheckInListFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckInList
+
+    event = factory.SubFactory(EventFactory)
+    name_de = factory.Sequence(lambda n: f"Eingang {n}")
+    name_en = factory.Sequence(lambda n: f"Entrance {n}")
+    is_default = True
+
+
+def device_with_token(**kwargs):  # type: ignore[no-untyped-def]
+    """A door device (through the service, as `create_device` makes it) and its token."""
+    from ticketing.services.checkin import device_create
+
+    return device_create(**{"name": "Door 1", **kwargs})

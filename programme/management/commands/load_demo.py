@@ -482,7 +482,7 @@ class Command(BaseCommand):
 
     # --- ticketing ------------------------------------------------------------------------
 
-    def load_ticketing(self, event: Event) -> None:
+    def load_ticketing(self, event: Event) -> dict[str, Any]:
         """Ticket types, quotas, vouchers, official domains and a few demo orders.
 
         Every type is on sale from now until the edition ends; an edition already over (an old
@@ -558,6 +558,50 @@ class Command(BaseCommand):
                 order_mark_paid(
                     order=placement.order, provider="bank_transfer", reference=f"load-demo-{event.slug}-{item['key']}"
                 )
+        return types
+
+    def load_checkin(self, event: Event, ticket_types: dict[str, Any]) -> None:
+        """The main entrance (default list: every ticket type, any hour of the edition's days, re-entry)
+        and the evening reception (its add-on only, 18:00–23:30, once); door staff may scan, organisers
+        manage lists and devices."""
+        from ticketing.models import CheckInList
+
+        CheckInList.objects.update_or_create(
+            event=event,
+            name_de="Haupteingang",
+            defaults={
+                "name_en": "Main entrance",
+                "all_ticket_types": True,
+                "opens_at": None,
+                "closes_at": None,
+                "allows_reentry": True,
+                "is_default": True,
+                "position": 1,
+            },
+        )
+        reception, _ = CheckInList.objects.update_or_create(
+            event=event,
+            name_de="Abendempfang",
+            defaults={
+                "name_en": "Evening reception",
+                "all_ticket_types": False,
+                "opens_at": dt.time(18, 0),
+                "closes_at": dt.time(23, 30),
+                "allows_reentry": False,
+                "is_default": False,
+                "position": 2,
+            },
+        )
+        reception.ticket_types.set([ticket_types["reception"]])
+        Group.objects.get(name="Door staff").permissions.add(
+            Permission.objects.get(content_type__app_label="ticketing", codename="scan_ticket")
+        )
+        Group.objects.get(name="Organisers").permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="ticketing",
+                codename__in=["scan_ticket", "add_checkinlist", "change_checkinlist", "add_device", "change_device"],
+            )
+        )
 
     # --- summary --------------------------------------------------------------------------
 

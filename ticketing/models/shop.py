@@ -1,4 +1,4 @@
-"""Ticket shop: ticket types and quotas, vouchers, orders with their tickets, payments, refunds,
+"""Ticket shop models: ticket types and quotas, vouchers, orders with their tickets, payments, refunds,
 Stripe events and invoices.
 
 Money is `Decimal` (`ticketing.money`), prices are gross with their VAT rate copied onto each
