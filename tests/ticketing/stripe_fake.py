@@ -50,7 +50,9 @@ class RecordedRequest:
 @dataclass
 class FakeStripe(stripe.HTTPClient):
     """Stripe's API as far as the shop uses it. Set `down = True` for a network outage,
-    `fail_with = 500` for Stripe's own errors, `refund_status` for what new refunds answer."""
+    `fail_with = 500` for Stripe's own errors, `refund_status` for what new refunds answer, and
+    `lose_answers = n` for an outage after Stripe acted: the next n requests are carried out
+    (and remembered under their idempotency key), but their answers never arrive."""
 
     name = "fake"
 
@@ -62,6 +64,7 @@ class FakeStripe(stripe.HTTPClient):
     fail_with: int | None = None
     fail_times: int | None = None
     refund_status: str = "succeeded"
+    lose_answers: int = 0
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -88,12 +91,18 @@ class FakeStripe(stripe.HTTPClient):
         key = (headers or {}).get("Idempotency-Key")
         if method == "post" and key and key in self.idempotent:
             body_json, status = self.idempotent[key]
-            return body_json, status, {"idempotent-replayed": "true", "request-id": self._id("req")}
+            return self._answer(body_json, status, {"idempotent-replayed": "true", "request-id": self._id("req")})
         answer, status = self._route(method, urlsplit(url).path, form)
         text = json.dumps(answer)
         if method == "post" and key:
             self.idempotent[key] = (text, status)
-        return text, status, {"request-id": self._id("req")}
+        return self._answer(text, status, {"request-id": self._id("req")})
+
+    def _answer(self, text: str, status: int, headers: dict[str, str]) -> tuple[str, int, dict[str, str]]:
+        if self.lose_answers > 0:
+            self.lose_answers -= 1
+            raise stripe.APIConnectionError("Connection reset by peer (fake, after Stripe acted)", should_retry=True)
+        return text, status, headers
 
     def close(self) -> None:
         pass

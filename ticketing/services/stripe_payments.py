@@ -520,7 +520,7 @@ def _refund_for(obj: dict[str, Any]) -> Refund | None:
     amount = _from_cents(obj.get("amount"))
     if payment is None or amount is None:
         return None
-    return Refund.objects.create(
+    refund = Refund.objects.create(
         order=payment.order,
         payment=payment,
         amount=amount,
@@ -529,6 +529,14 @@ def _refund_for(obj: dict[str, Any]) -> Refund | None:
         status=RefundStatus.PENDING,
         reference=refund_id,
     )
+    if row_id.isdigit():
+        # It names one of our rows, which already has another Stripe refund: money went back
+        # twice. Recorded as it happened, and put in front of the organiser.
+        _flag(
+            Order.objects.select_for_update().get(pk=payment.order_id),
+            f"Stripe refund {refund_id} names refund {row_id}, which is another Stripe refund; recorded separately.",
+        )
+    return refund
 
 
 def _newer_refund_event_applied(*, refund_id: str, created: int, stored: StripeEvent) -> bool:
@@ -586,10 +594,15 @@ def _cancel_if_fully_refunded(*, order: Order) -> None:
 
 
 def refund_create(*, order: Order, amount: Decimal, reason: str = "", user: Any = None) -> Refund:
-    """Pay back `amount` of what the order paid. Card payments are refunded through Stripe (the
-    row is written first; its id keys the request, so a retry never refunds twice); a bank
-    transfer or a manual payment is recorded as refunded by the organiser. Refunding everything
-    that was paid cancels the order and revokes its tickets."""
+    """Pay back `amount` of what the order paid. Card payments are refunded through Stripe: the
+    row is written first and its id keys the request (`sccon-refund-<order>-<row>`). When Stripe
+    cannot be reached the answer is unknown (Stripe may have made the refund): the row stays
+    pending without a Stripe id, its amount stays reserved, and `PaymentProviderUnavailable` is
+    raised. Asking again for the same amount sends that row again, with the same key, so Stripe
+    answers with the refund it made, if it made one: never a second refund. Stripe's refund event
+    (it carries the row id) settles the row too. A bank transfer or a manual payment is recorded
+    as refunded by the organiser. Refunding everything that was paid cancels the order and
+    revokes its tickets."""
     try:
         amount = Decimal(amount)
     except (InvalidOperation, TypeError, ValueError) as exc:
@@ -601,40 +614,80 @@ def refund_create(*, order: Order, amount: Decimal, reason: str = "", user: Any 
 
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
-        payments = list(order.payments.order_by("received_at", "pk"))
-        refunded: dict[int | None, Decimal] = {
-            row["payment"]: row["total"]
-            for row in order.refunds.filter(status__in=[RefundStatus.PENDING, RefundStatus.SUCCEEDED])
-            .values("payment")
-            .annotate(total=Sum("amount"))
-        }
-        unassigned = refunded.pop(None, ZERO)
-        left = {p.pk: p.amount - refunded.get(p.pk, ZERO) for p in payments}
-        refundable = sum(left.values(), ZERO) - unassigned
-        if amount > refundable:
-            raise RefundTooLarge(extra={"refundable": str(max(refundable, ZERO))})
-        # Card payments first: their money can go back automatically.
-        candidates = sorted(payments, key=lambda p: p.provider != PaymentProvider.STRIPE)
-        payment = next((p for p in candidates if left[p.pk] >= amount), None)
-        if payment is None:
-            raise RefundTooLarge(extra={"refundable": str(max(left.values(), default=ZERO))})
-        refund = Refund.objects.create(
-            order=order,
-            payment=payment,
-            amount=amount,
-            currency=payment.currency,
-            reason=reason.strip()[:200],
-            status=RefundStatus.PENDING,
-            created_by=created_by,
-        )
-        if payment.provider != PaymentProvider.STRIPE or not payment.reference:
-            # The organiser transfers the money back; the row records that it was done.
-            _refund_transition(refund=refund, status=RefundStatus.SUCCEEDED)
-            return refund
+        refund = _refund_unconfirmed(order=order, amount=amount)
+        if refund is None:
+            refund = _refund_new(order=order, amount=amount, reason=reason, created_by=created_by)
+            if (
+                refund.payment is None
+                or refund.payment.provider != PaymentProvider.STRIPE
+                or not refund.payment.reference
+            ):
+                # The organiser transfers the money back; the row records that it was done.
+                _refund_transition(refund=refund, status=RefundStatus.SUCCEEDED)
+                return refund
+    return _refund_send(refund=refund)
 
+
+def _refund_unconfirmed(*, order: Order, amount: Decimal) -> Refund | None:
+    """A card refund of this amount that was sent to Stripe without an answer (an outage): a new
+    request for the same amount is its retry."""
+    return (
+        order.refunds.select_related("payment", "order")
+        .filter(
+            status=RefundStatus.PENDING,
+            reference="",
+            amount=amount,
+            payment__provider=PaymentProvider.STRIPE,
+        )
+        .exclude(payment__reference="")
+        .order_by("pk")
+        .first()
+    )
+
+
+def _refund_new(*, order: Order, amount: Decimal, reason: str, created_by: Any) -> Refund:
+    """A new refund row for `amount` (the order is locked), on the payment that can bear it."""
+    payments = list(order.payments.order_by("received_at", "pk"))
+    refunded: dict[int | None, Decimal] = {
+        row["payment"]: row["total"]
+        for row in order.refunds.filter(status__in=[RefundStatus.PENDING, RefundStatus.SUCCEEDED])
+        .values("payment")
+        .annotate(total=Sum("amount"))
+    }
+    unassigned = refunded.pop(None, ZERO)
+    left = {p.pk: p.amount - refunded.get(p.pk, ZERO) for p in payments}
+    refundable = sum(left.values(), ZERO) - unassigned
+    if amount > refundable:
+        raise RefundTooLarge(extra={"refundable": str(max(refundable, ZERO))})
+    # Card payments first: their money can go back automatically.
+    candidates = sorted(payments, key=lambda p: p.provider != PaymentProvider.STRIPE)
+    payment = next((p for p in candidates if left[p.pk] >= amount), None)
+    if payment is None:
+        raise RefundTooLarge(extra={"refundable": str(max(left.values(), default=ZERO))})
+    return Refund.objects.create(
+        order=order,
+        payment=payment,
+        amount=amount,
+        currency=payment.currency,
+        reason=reason.strip()[:200],
+        status=RefundStatus.PENDING,
+        created_by=created_by,
+    )
+
+
+def refund_idempotency_key(refund: Refund) -> str:
+    """The key of every request for this refund row: a retry is the same request to Stripe."""
+    return f"sccon-refund-{refund.order.code}-{refund.pk}"
+
+
+def _refund_send(*, refund: Refund) -> Refund:
+    """Ask Stripe for the (committed) refund row; every parameter comes from the row, so a retry
+    sends exactly the first request again."""
+    assert refund.payment is not None
+    order = refund.order
     params: RefundCreateParams = {
-        "payment_intent": payment.reference,
-        "amount": _cents(amount),
+        "payment_intent": refund.payment.reference,
+        "amount": _cents(refund.amount),
         "metadata": {"order": order.code, "refund": str(refund.pk), "reason": refund.reason[:500]},
     }
     try:
@@ -642,14 +695,16 @@ def refund_create(*, order: Order, amount: Decimal, reason: str = "", user: Any 
             "create refund",
             stripe_client().v1.refunds.create,
             params,
-            {"idempotency_key": f"sccon-refund-{order.code}-{refund.pk}"},
+            {"idempotency_key": refund_idempotency_key(refund)},
         )
     except PaymentProviderUnavailable:
-        # Stripe may still have made it: the refund event (with our row id) then sets it right.
-        Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING, reference="").update(
-            status=RefundStatus.FAILED
-        )
+        # No answer: Stripe may have made it. The row stays pending (its amount reserved) for a
+        # retry with the same key, or for the refund event, which carries the row id.
+        logger.warning("Refund %s of order %s sent without an answer; kept for a retry", refund.pk, order.code)
         raise
+    except stripe.IdempotencyError as exc:
+        # The same request is being processed right now (a parallel retry): its answer settles the row.
+        raise PaymentProviderUnavailable() from exc
     except stripe.StripeError as exc:
         Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING, reference="").update(
             status=RefundStatus.FAILED
@@ -662,6 +717,12 @@ def refund_create(*, order: Order, amount: Decimal, reason: str = "", user: Any 
         if not refund.reference:
             refund.reference = answer.id
             refund.save(update_fields=["reference"])
+        elif refund.reference != answer.id:
+            # Cannot happen with one key per row; if it does, the organiser must look at it.
+            _flag(
+                Order.objects.select_for_update().get(pk=refund.order_id),
+                f"Refund {refund.pk} is {refund.reference} here but Stripe answered {answer.id}.",
+            )
         status = REFUND_STATUSES.get(str(answer.status), RefundStatus.PENDING)
         _refund_transition(refund=refund, status=status)
         if refund.status == RefundStatus.PENDING:
