@@ -1,11 +1,13 @@
 from django.urls import path
 
-from ticketing import views
+from ticketing import views, views_checkin
 
 app_name = "ticketing"
 
 urlpatterns = [
     path("tickets/", views.shop, name="shop"),
+    path("checkin/", views_checkin.checkin_page, name="checkin"),
+    path("checkin/sw.js", views_checkin.checkin_sw, name="checkin-sw"),
     path("orders/<str:code>/<str:secret>/", views.order_page, name="order"),
     path("orders/<str:code>/<str:secret>/tickets.pdf", views.tickets_pdf, name="tickets-pdf"),
     path("orders/<str:code>/<str:secret>/invoice.pdf", views.invoice_pdf, name="invoice-pdf"),
