@@ -437,7 +437,7 @@ def test_webhook_async_payment_succeeds_later(fake, client, day_ticket):
     order.refresh_from_db()
     assert order.status == OrderStatus.PENDING
     assert not Payment.objects.exists()
-    assert StripeEvent.objects.get().outcome == "awaiting asynchronous payment"
+    assert StripeEvent.objects.get().outcome.startswith("awaiting asynchronous payment; held until ")
 
     session["payment_status"] = "paid"
     response = post_event(client, event("checkout.session.async_payment_succeeded", session))
@@ -492,6 +492,101 @@ def test_webhook_async_payment_failed_flags_the_order_and_allows_a_new_session(f
     assert url == fake.sessions[order.stripe_checkout_session_id]["url"]
     first, second = fake.calls("POST", "/v1/checkout/sessions")
     assert first.idempotency_key != second.idempotency_key
+
+
+def sepa_pending(client, fake: FakeStripe, order: Order) -> dict:
+    """The buyer completes the Checkout with SEPA Direct Debit: Stripe says complete, unpaid."""
+    checkout_session_url(order=order, return_url=RETURN_URL)
+    order.refresh_from_db()
+    session = fake.complete_session(order.stripe_checkout_session_id, payment_status="unpaid")
+    assert post_event(client, event("checkout.session.completed", session)).status_code == 200
+    order.refresh_from_db()
+    return session
+
+
+def test_webhook_async_payment_pending_extends_the_hold(fake, client, day_ticket):
+    order = place(day_ticket)
+    before = timezone.now()
+
+    sepa_pending(client, fake, order)
+
+    assert order.status == OrderStatus.PENDING
+    assert before + dt.timedelta(days=21) <= order.expires_at <= timezone.now() + dt.timedelta(days=21)
+    # The normal hold has long run out; the bank has not answered yet: the tickets stay held.
+    assert order_expire_due(now=timezone.now() + dt.timedelta(days=7)) == 0
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING
+    assert StripeEvent.objects.get().order == order
+
+
+def test_webhook_async_payment_pending_holds_at_most_until_the_edition_starts(fake, client):
+    soon = EventFactory(start_on=dt.date.today() + dt.timedelta(days=3), end_on=dt.date.today() + dt.timedelta(days=4))
+    order = place(TicketTypeFactory(event=soon, price_amount=Decimal("99.00")))
+
+    sepa_pending(client, fake, order)
+
+    assert order.expires_at == soon.starts_at
+
+
+def test_webhook_async_payment_failed_puts_the_order_back_on_a_short_hold(fake, client, day_ticket, settings):
+    order = place(day_ticket)
+    session = sepa_pending(client, fake, order)
+    assert order.expires_at > timezone.now() + dt.timedelta(days=20)
+
+    response = post_event(client, event("checkout.session.async_payment_failed", session))
+
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING
+    assert order.expires_at <= timezone.now() + dt.timedelta(minutes=settings.ORDER_HOLD_MINUTES)
+    assert order.stripe_checkout_session_id == ""
+    assert order.needs_attention
+    assert order_expire_due(now=timezone.now() + dt.timedelta(minutes=settings.ORDER_HOLD_MINUTES + 1)) == 1
+    order.refresh_from_db()
+    assert order.status == OrderStatus.EXPIRED
+
+
+def test_webhook_async_payment_failed_before_completed_does_not_extend_the_hold(fake, client, day_ticket):
+    order = place(day_ticket)
+    held_until = order.expires_at
+    checkout_session_url(order=order, return_url=RETURN_URL)
+    order.refresh_from_db()
+    session = fake.complete_session(order.stripe_checkout_session_id, payment_status="unpaid")
+    completed = event("checkout.session.completed", session, created=int(time.time()) - 60)
+
+    post_event(client, event("checkout.session.async_payment_failed", session))
+    post_event(client, completed)
+
+    order.refresh_from_db()
+    assert order.expires_at == held_until
+    assert StripeEvent.objects.get(event_id=completed["id"]).outcome.endswith("not the order's current session")
+
+
+def test_webhook_async_payment_pending_after_the_hold_ended_is_flagged_not_held(fake, client, day_ticket):
+    order = place(day_ticket, now=timezone.now() - dt.timedelta(minutes=40))
+    held_until = order.expires_at
+    Order.objects.filter(pk=order.pk).update(stripe_checkout_session_id="cs_test_late")
+    fake.sessions["cs_test_late"] = {
+        "id": "cs_test_late",
+        "object": "checkout.session",
+        "status": "open",
+        "payment_status": "unpaid",
+        "payment_intent": None,
+        "amount_total": 53431,
+        "currency": "eur",
+        "metadata": {"order": order.code},
+        "client_reference_id": order.code,
+        "customer_email": order.email,
+        "url": None,
+    }
+    session = fake.complete_session("cs_test_late", payment_status="unpaid")
+
+    assert post_event(client, event("checkout.session.completed", session)).status_code == 200
+
+    order.refresh_from_db()
+    assert order.expires_at == held_until  # its tickets may be sold meanwhile: not taken back
+    assert order.needs_attention
+    assert "hold had ended" in StripeEvent.objects.get().outcome
 
 
 def test_webhook_session_expired_clears_the_current_session(fake, client, day_ticket):

@@ -10,8 +10,12 @@
   tickets are gone is recorded and the order flagged (`order_mark_paid`), never lost. An effect
   that fails (a lock timeout, a bug) rolls everything back, the event row too, and raises
   `ServiceUnavailable` (503 + Retry-After): Stripe delivers the event again.
+- An asynchronous payment (SEPA Direct Debit) in flight extends the order's hold
+  (`ASYNC_PAYMENT_HOLD`, never past the edition's start); its failure puts the order back on the
+  normal short hold.
 - `refund_create` pays money back: through Stripe's refund API for card payments, as a record of
   the organiser's transfer otherwise. A full refund cancels the order and revokes its tickets.
+  A refund whose answer was lost stays pending and is retried under the same idempotency key.
 
 Every call to Stripe goes through `stripe_client()`; tests put a fake transport into
 `_http_client_override` (see `tests/ticketing/stripe_fake.py`).
@@ -63,6 +67,11 @@ SESSION_MIN_AHEAD = dt.timedelta(minutes=30)
 SESSION_MAX_AHEAD = dt.timedelta(hours=24)
 SESSION_MARGIN = dt.timedelta(minutes=2)
 SESSION_BUCKET_SECONDS = 300
+
+# How long an order paid with an asynchronous method (SEPA Direct Debit: Stripe learns the
+# outcome within up to 14 business days) keeps its tickets after the Checkout completed, never
+# past the start of the edition.
+ASYNC_PAYMENT_HOLD = dt.timedelta(days=21)
 
 SESSION_ENDED_EVENTS = ("checkout.session.expired", "checkout.session.async_payment_failed")
 REFUND_EVENTS = ("refund.created", "refund.updated", "refund.failed", "charge.refund.updated")
@@ -420,8 +429,35 @@ def _session_completed(order: Order, session: dict[str, Any]) -> str:
     if payment_status == "paid":
         return _session_paid(order, session)
     if payment_status == "unpaid":
-        return "awaiting asynchronous payment"
+        return _session_awaiting_payment(order, session)
     return f"ignored: payment status {payment_status}"
+
+
+def _session_awaiting_payment(order: Order, session: dict[str, Any]) -> str:
+    """The buyer finished the Checkout with an asynchronous method (SEPA Direct Debit …): the
+    money is on its way, so the order keeps its tickets until the bank has answered (see
+    `ASYNC_PAYMENT_HOLD`). A hold that had already ended is not taken up again (its tickets may
+    be sold): the payment, when it arrives, revives the order if they are still free."""
+    now = timezone.now()
+    outcome = "awaiting asynchronous payment"
+    if order.status != OrderStatus.PENDING:
+        return f"{outcome}; order is {order.status}"
+    if order.stripe_checkout_session_id != session.get("id"):
+        return f"{outcome}; not the order's current session"  # e.g. its failure arrived first
+    if order.expires_at is None or order.expires_at <= now:
+        _flag(
+            order,
+            f"An asynchronous payment (Checkout Session {session.get('id')}) is being processed, but the "
+            "order's hold had ended: its tickets are not held.",
+        )
+        return f"{outcome}; the hold had ended, order flagged"
+    event = order.event
+    limit = event.starts_at if event.starts_at > now else event.ends_at
+    until = min(now + ASYNC_PAYMENT_HOLD, limit)
+    if until > order.expires_at:
+        order.expires_at = until
+        order.save(update_fields=["expires_at"])
+    return f"{outcome}; held until {order.expires_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
 
 
 def _session_paid(order: Order, session: dict[str, Any]) -> str:
@@ -450,13 +486,20 @@ def _session_async_succeeded(order: Order, session: dict[str, Any]) -> str:
 
 
 def _session_async_failed(order: Order, session: dict[str, Any]) -> str:
+    """The bank refused the asynchronous payment: the order goes back to a normal hold from now
+    (`ORDER_HOLD_MINUTES`), in which the buyer may pay again with a new Checkout Session; after
+    it the order expires as any unpaid one."""
     if order.status != OrderStatus.PENDING:
         return f"payment failed; order is {order.status}"
     _flag(order, f"The asynchronous payment of Checkout Session {session.get('id')} failed; the buyer may pay again.")
-    if order.stripe_checkout_session_id == session.get("id"):
-        order.stripe_checkout_session_id = ""
-        order.save(update_fields=["stripe_checkout_session_id"])
-    return "payment failed; order flagged"
+    if order.stripe_checkout_session_id != session.get("id"):
+        return "payment failed; order flagged"
+    order.stripe_checkout_session_id = ""
+    short_hold = timezone.now() + dt.timedelta(minutes=settings.ORDER_HOLD_MINUTES)
+    if order.expires_at is not None and order.expires_at > short_hold:
+        order.expires_at = short_hold
+    order.save(update_fields=["stripe_checkout_session_id", "expires_at"])
+    return "payment failed; order flagged, back to a normal hold"
 
 
 def _session_expired(order: Order, session: dict[str, Any]) -> str:
