@@ -260,7 +260,7 @@ class TicketInline(admin.TabularInline[Ticket, Order]):
 
 PAYMENT_FIELDS = ("provider", "amount", "currency", "reference", "received_at", "recorded_by")
 REFUND_FIELDS = ("amount", "currency", "status", "reason", "reference", "created_at", "created_by")
-INVOICE_FIELDS = ("number", "kind", "issued_on", "gross_amount", "pdf_link")
+INVOICE_FIELDS = ("number", "kind", "issued_on", "gross_amount", "pdf_link", "xml_link")
 TICKET_FIELDS = (
     "order",
     "ticket_type",
@@ -299,12 +299,25 @@ class InvoiceInline(ReadOnlyMixin, admin.TabularInline[Invoice, Order]):
     def pdf_link(self, obj: Invoice) -> str:
         return _invoice_pdf_link(obj)
 
+    @admin.display(description=_("XRechnung"))
+    def xml_link(self, obj: Invoice) -> str:
+        return _invoice_xml_link(obj)
+
 
 def _invoice_pdf_link(invoice: Invoice) -> str:
     if invoice.pk is None:
         return "—"
     return format_html(
         '<a href="{}">{}</a>', reverse("admin:ticketing_invoice_pdf", args=[invoice.pk]), _("Download PDF")
+    )
+
+
+def _invoice_xml_link(invoice: Invoice) -> str:
+    """Only invoices to a buyer with a Leitweg-ID have an XRechnung."""
+    if invoice.pk is None or not invoice.buyer.get("leitweg_id"):
+        return "—"
+    return format_html(
+        '<a href="{}">{}</a>', reverse("admin:ticketing_invoice_xml", args=[invoice.pk]), _("Download XRechnung")
     )
 
 
@@ -651,20 +664,37 @@ class RefundAdmin(ReadOnlyMixin, admin.ModelAdmin[Refund]):
 
 @admin.register(Invoice)
 class InvoiceAdmin(ReadOnlyMixin, admin.ModelAdmin[Invoice]):
-    list_display = ["number", "kind", "order", "issued_on", "net_amount", "vat_amount", "gross_amount", "pdf_link"]
+    list_display = [
+        "number",
+        "kind",
+        "order",
+        "issued_on",
+        "net_amount",
+        "vat_amount",
+        "gross_amount",
+        "pdf_link",
+        "xml_link",
+    ]
     list_filter = ["kind", "year", "order__event"]
     list_select_related = ["order"]
     search_fields = ["number", "order__code", "order__email", "order__billing_company"]
     ordering = ["-year", "-sequence"]
     exclude = ["pdf", "xrechnung"]
-    readonly_fields = ["pdf_link"]
+    readonly_fields = ["pdf_link", "xml_link"]
 
     @admin.display(description=_("PDF"))
     def pdf_link(self, obj: Invoice) -> str:
         return _invoice_pdf_link(obj)
 
+    @admin.display(description=_("XRechnung"))
+    def xml_link(self, obj: Invoice) -> str:
+        return _invoice_xml_link(obj)
+
     def get_urls(self) -> list[URLPattern]:
-        extra = [path("<int:invoice_id>/pdf/", self.admin_site.admin_view(self.pdf_view), name="ticketing_invoice_pdf")]
+        extra = [
+            path("<int:invoice_id>/pdf/", self.admin_site.admin_view(self.pdf_view), name="ticketing_invoice_pdf"),
+            path("<int:invoice_id>/xml/", self.admin_site.admin_view(self.xml_view), name="ticketing_invoice_xml"),
+        ]
         return extra + super().get_urls()
 
     def pdf_view(self, request: HttpRequest, invoice_id: int) -> HttpResponse:
@@ -675,6 +705,18 @@ class InvoiceAdmin(ReadOnlyMixin, admin.ModelAdmin[Invoice]):
             raise Http404("No such invoice.")
         response = HttpResponse(invoice_service.invoice_pdf(invoice=invoice), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="invoice-{invoice.number}.pdf"'
+        return response
+
+    def xml_view(self, request: HttpRequest, invoice_id: int) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        invoice = Invoice.objects.select_related("order__event").filter(pk=invoice_id).first()
+        body = invoice_service.invoice_xrechnung(invoice=invoice) if invoice is not None else None
+        if invoice is None or body is None:
+            raise Http404("No XRechnung for this invoice.")
+        response = HttpResponse(body, content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="invoice-{invoice.number}.xml"'
+        response["X-Content-Type-Options"] = "nosniff"
         return response
 
 

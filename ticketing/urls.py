@@ -16,4 +16,9 @@ urlpatterns = [
         views.invoice_number_pdf,
         name="invoice-number-pdf",
     ),
+    path(
+        "orders/<str:code>/<str:secret>/invoices/<str:number>.xml",
+        views.invoice_number_xml,
+        name="invoice-number-xml",
+    ),
 ]

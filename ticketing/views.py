@@ -372,3 +372,18 @@ def invoice_number_pdf(request: HttpRequest, event: str, code: str, secret: str,
     order = _order(event, code, secret)
     invoice = next((i for i in order_invoices(order=order) if i.number == number), None)
     return _invoice_response(invoice, order)
+
+
+@_private
+@require_safe
+def invoice_number_xml(request: HttpRequest, event: str, code: str, secret: str, number: str) -> HttpResponse:
+    """The XRechnung of one invoice, for a buyer who gave a Leitweg-ID (else 404)."""
+    order = _order(event, code, secret)
+    invoice = next((i for i in order_invoices(order=order) if i.number == number), None)
+    body = invoice_service.invoice_xrechnung(invoice=invoice) if invoice is not None else None
+    if invoice is None or body is None:
+        raise Http404("This order has no such XRechnung.")
+    response = HttpResponse(body, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{order.event.slug}-invoice-{invoice.number}.xml"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -687,6 +687,83 @@ def test_invoice_pdf_without_invoice_is_404(client, future_event, public_sector)
     assert client.get(order_url(order) + "invoice.pdf").status_code == 404
 
 
+# --- XRechnung ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def leitweg_order(future_event, ticket_type):
+    billing = BILLING.__class__(**{**BILLING.__dict__, "leitweg_id": "991-12345-67", "po_number": "PO-2026-17"})
+    order = order_place(
+        event=future_event,
+        email="beschaffung@musterstadt.example",
+        tickets=[TicketRequest(ticket_type_id=ticket_type.pk, attendee_name="Erika Mustermann")],
+        payment_method=PaymentMethod.INVOICE,
+        billing=billing,
+    ).order
+    return order_mark_paid(order=order, provider=PaymentProvider.BANK_TRANSFER, reference="bank-2")
+
+
+def test_order_page_offers_the_xrechnung_beside_the_pdf(client, leitweg_order):
+    invoice = Invoice.objects.get(order=leitweg_order)
+    page = client.get(order_url(leitweg_order))
+    assert f"invoices/{invoice.number}.pdf" in page.text
+    assert f'href="{order_url(leitweg_order)}invoices/{invoice.number}.xml" download>XRechnung of {invoice.number}' in (
+        page.text
+    )
+
+
+def test_xrechnung_download(client, leitweg_order):
+    invoice = Invoice.objects.get(order=leitweg_order)
+
+    response = client.get(order_url(leitweg_order) + f"invoices/{invoice.number}.xml")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{leitweg_order.event.slug}-invoice-{invoice.number}.xml"'
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert response.content.startswith(b"<?xml")
+    assert b"991-12345-67" in response.content and invoice.number.encode() in response.content
+
+
+def test_xrechnung_of_a_cancellation_is_offered_too(client, leitweg_order):
+    from ticketing.services.orders import order_cancel
+
+    order_cancel(order=leitweg_order)
+    cancellation = Invoice.objects.get(order=leitweg_order, kind=InvoiceKind.CANCELLATION)
+    assert f"invoices/{cancellation.number}.xml" in client.get(order_url(leitweg_order)).text
+    response = client.get(order_url(leitweg_order) + f"invoices/{cancellation.number}.xml")
+    assert response.status_code == 200
+    assert b"<ram:TypeCode>381</ram:TypeCode>" in response.content  # a credit note
+
+
+def test_xrechnung_needs_the_secret_and_the_right_event(client, leitweg_order):
+    number = Invoice.objects.get(order=leitweg_order).number
+    slug, code, secret = leitweg_order.event.slug, leitweg_order.code, leitweg_order.secret
+    assert client.get(f"/{slug}/orders/{code}/{secret[:-1]}x/invoices/{number}.xml").status_code == 404
+    assert client.get(f"/{slug}/orders/{code}/wrong/invoices/{number}.xml").status_code == 404
+    other = TicketTypeFactory().event
+    assert client.get(f"/{other.slug}/orders/{code}/{secret}/invoices/{number}.xml").status_code == 404
+    assert client.get(order_url(leitweg_order) + "invoices/1999-000001.xml").status_code == 404
+    assert client.post(order_url(leitweg_order) + f"invoices/{number}.xml").status_code == 405
+
+
+def test_xrechnung_of_another_orders_invoice_is_404(client, leitweg_order, paid_order):
+    other_number = Invoice.objects.get(order=leitweg_order).number
+    assert client.get(order_url(paid_order) + f"invoices/{other_number}.xml").status_code == 404
+
+
+def test_no_xrechnung_without_a_leitweg_id(client, paid_order):
+    invoice = Invoice.objects.get(order=paid_order)
+    page = client.get(order_url(paid_order))
+    assert f"invoices/{invoice.number}.pdf" in page.text
+    assert f"invoices/{invoice.number}.xml" not in page.text and "XRechnung" not in page.text
+    assert client.get(order_url(paid_order) + f"invoices/{invoice.number}.xml").status_code == 404
+
+
 # --- query counts -------------------------------------------------------------------------
 
 
