@@ -5,6 +5,7 @@ from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config import legal
 from config.converters import IdConverter
 from programme import views as programme_views
 
@@ -14,6 +15,9 @@ admin.site.site_header = _("SCCON administration")
 admin.site.site_title = _("SCCON admin")
 admin.site.index_title = _("Programme, tickets and exhibitors")
 
+# Site-wide legal pages, before the edition slugs (an edition cannot be called "terms" & co.).
+legal_patterns = [path(f"{page}/", legal.legal_page, {"page": page}, name=page) for page in legal.PAGES]
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -21,6 +25,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("programme.api.urls")),
     path("api/v1/", include("ticketing.api.urls")),
+    path("", include((legal_patterns, "legal"))),
     path("", programme_views.index, name="index"),
     path("<slug:event>/", include("programme.urls")),
     path("<slug:event>/", include("ticketing.urls")),
