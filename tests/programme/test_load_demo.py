@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 
 from programme import demo_content
 from programme.enums import ConflictKind, RoomKind, SessionFormat, SessionStatus, SpeakerRole
-from programme.management.commands.load_demo import default_start, parse_start
+from programme.management.commands.load_demo import Command, default_start, parse_start
 from programme.models import (
     BERLIN,
     Event,
@@ -316,7 +316,64 @@ def test_demo_logins() -> None:
     organisers = Group.objects.get(name="Organisers")
     programme_permissions = Permission.objects.filter(content_type__app_label="programme")
     assert programme_permissions.exists()
-    assert set(organisers.permissions.all()) == set(programme_permissions)
+    granted = set(organisers.permissions.all())
+    assert set(programme_permissions) <= granted
+    assert {p.content_type.app_label for p in granted} == {"programme", "ticketing"}
+
+
+@pytest.mark.django_db
+def test_organisers_group_can_run_the_shop_in_admin() -> None:
+    Command().load_users()
+    Command().load_users()  # idempotent: the same permissions, no duplicates
+    organisers = Group.objects.get(name="Organisers")
+    codenames = set(
+        organisers.permissions.filter(content_type__app_label="ticketing").values_list("codename", flat=True)
+    )
+
+    # Everything in ticketing is visible; the shop is set up and orders run through the actions.
+    assert {"view_order", "view_ticket", "view_payment", "view_refund", "view_invoice", "view_stripeevent"} <= codenames
+    assert {"add_tickettype", "change_tickettype", "add_quota", "change_quota", "add_voucher"} <= codenames
+    assert {"change_order", "add_payment", "add_refund", "change_ticket"} <= codenames
+    # Money and history stay read-only: no editing or deleting payments, refunds, invoices or orders.
+    assert not codenames & {"change_payment", "delete_payment", "change_refund", "change_invoice", "delete_order"}
+
+
+@pytest.mark.django_db
+def test_organiser_opens_the_order_admin_and_marks_an_order_paid(client: Any) -> None:
+    from tests.factories.ticketing import TicketTypeFactory
+    from tests.ticketing.conftest import BILLING
+    from ticketing.enums import OrderStatus, PaymentMethod
+    from ticketing.models import Order
+    from ticketing.services.orders import TicketRequest, order_place
+
+    Command().load_users()
+    organiser = User.objects.create_user("organiser", password="organiser", is_staff=True)
+    organiser.groups.add(Group.objects.get(name="Organisers"))
+    start = dt.date.today() + dt.timedelta(days=200)
+    ticket_type = TicketTypeFactory(event__start_on=start, event__end_on=start + dt.timedelta(days=2))
+    order = order_place(
+        event=ticket_type.event,
+        email="buyer@example.org",
+        tickets=[TicketRequest(ticket_type_id=ticket_type.pk, attendee_name="Erika Mustermann")],
+        payment_method=PaymentMethod.INVOICE,
+        billing=BILLING,
+    ).order
+    client.force_login(organiser)
+
+    page = client.get("/admin/ticketing/order/")
+    assert page.status_code == 200
+    actions = [name for name, _label in page.context["action_form"].fields["action"].choices]
+    assert {"mark_paid", "approve", "cancel", "refund"} <= set(actions)
+    assert client.get(f"/admin/ticketing/order/{order.pk}/change/").status_code == 200
+    assert client.get("/admin/ticketing/tickettype/").status_code == 200
+    assert client.get("/admin/programme/session/").status_code == 200
+
+    response = client.post("/admin/ticketing/order/", {"action": "mark_paid", "_selected_action": [order.pk]})
+
+    assert response.status_code == 302
+    order = Order.objects.get(pk=order.pk)
+    assert order.status == OrderStatus.PAID
+    assert order.payments.get().recorded_by == organiser
 
 
 def _luminance(colour: str) -> float:

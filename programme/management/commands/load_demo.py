@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group, Permission
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -72,6 +73,27 @@ DEMO_USERS: list[tuple[str, str, bool, bool, str | None]] = [
     ("admin", "admin", True, True, "Organisers"),
     ("door", "door", False, False, "Door staff"),
     ("exhibitor", "exhibitor", False, False, "Exhibitor staff"),
+]
+
+# What the "Organisers" group may do beyond the whole programme app: see everything in ticketing,
+# set up the shop (ticket types, quotas, vouchers, official domains) and run the order actions:
+# approve, reject, cancel, resend and rename need `change_order`; mark paid also `add_payment`,
+# refund also `add_refund` (ticketing/admin.py). Payments, refunds and invoices stay read-only.
+ORGANISER_TICKETING_CODENAMES = [
+    "add_tickettype",
+    "change_tickettype",
+    "add_quota",
+    "change_quota",
+    "add_voucher",
+    "change_voucher",
+    "delete_voucher",
+    "add_officialdomain",
+    "change_officialdomain",
+    "delete_officialdomain",
+    "change_order",
+    "change_ticket",
+    "add_payment",
+    "add_refund",
 ]
 
 
@@ -278,7 +300,13 @@ class Command(BaseCommand):
 
     def load_users(self) -> dict[str, AbstractUser]:
         organisers, _ = Group.objects.get_or_create(name="Organisers")
-        organisers.permissions.set(Permission.objects.filter(content_type__app_label="programme"))
+        organisers.permissions.set(
+            Permission.objects.filter(
+                Q(content_type__app_label="programme")
+                | Q(content_type__app_label="ticketing", codename__startswith="view_")
+                | Q(content_type__app_label="ticketing", codename__in=ORGANISER_TICKETING_CODENAMES)
+            )
+        )
         # Door staff and exhibitor staff get their permissions from the ticketing and exhibitors apps.
         groups = {name: Group.objects.get_or_create(name=name)[0] for name in ["Door staff", "Exhibitor staff"]}
         groups["Organisers"] = organisers
