@@ -19,6 +19,7 @@
   const ANSWER_MS = 6000; // the answer screen closes by itself after this
   const SCAN_TIMEOUT_MS = 3000;
   const REFRESH_MS = 30000;
+  const PROBE_MS = 5000; // while the server is unreachable, how often to try again
   const SYNC_BATCH = 100;
   const HISTORY_MAX = 20000;
   const DETECT_EVERY_MS = 150;
@@ -186,9 +187,21 @@
     }
   }
 
+  let probe = null;
   function setReachable(value) {
     state.reachable = value;
     renderNet();
+    // Scans skip the network while it is unreachable (no 3 s wait per scan); a probe looks for it.
+    if (!value && !probe) {
+      probe = setInterval(() => {
+        if (state.reachable) {
+          clearInterval(probe);
+          probe = null;
+        } else if (isOnline()) {
+          tick();
+        }
+      }, PROBE_MS);
+    }
   }
 
   const isOnline = () => navigator.onLine !== false;
@@ -369,7 +382,9 @@
     el.answerTitle.textContent = answer.title;
     el.answerName.textContent = answer.name || "";
     el.answerType.textContent = answer.type || "";
-    el.answerMessage.textContent = answer.message || "";
+    const plain = (text) => (text || "").replace(/[.!]+$/, "").trim().toLowerCase();
+    // "Already checked in" needs no second line saying the same.
+    el.answerMessage.textContent = plain(answer.message) === plain(answer.title) ? "" : answer.message || "";
     el.answerOffline.hidden = !answer.offline;
     el.answer.hidden = false;
     const spoken = [answer.title, answer.name, answer.type, answer.message, answer.offline ? M.offline_answer : ""];
@@ -507,7 +522,7 @@
     const slow = setTimeout(() => show({ ...problem("", M.checking), result: "checking" }), 400);
     let answer = null;
     try {
-      if (isOnline()) {
+      if (isOnline() && state.reachable) {
         try {
           answer = await scanOnline(item);
         } catch (error) {
@@ -778,6 +793,7 @@
           }
         } else {
           setReachable(status < 500);
+          if (status === 401 || status === 403) el.syncState.textContent = M.login_message;
           return; // logged out, throttled or server trouble: try again later
         }
       }

@@ -17,8 +17,9 @@ from programme.models import BERLIN
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories.programme import EventFactory
 from tests.factories.ticketing import CheckInListFactory, PaidTicketFactory, TicketTypeFactory
-from ticketing.enums import CheckInDirection, CheckInResult
+from ticketing.enums import CheckInDirection, CheckInResult, OrderStatus
 from ticketing.models import CheckIn
+from ticketing.signing import sign_ticket
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -229,3 +230,51 @@ def test_offline_scan_is_decided_locally_queued_and_synced(live_server, page, do
     ]
     assert all(row.nonce for row in rows)
     assert not any(row.is_conflict for row in rows)
+
+
+def test_offline_decisions_agree_with_the_server(live_server, page, door):
+    """Every refusal the page can decide offline, then uploaded: the server finds the same."""
+    event, entrance, ticket = door
+    today = dt.datetime.now(BERLIN).date()
+    industry = ticket.ticket_type
+    day_ticket = TicketTypeFactory(event=event, valid_on=today + dt.timedelta(days=1))
+    workshop = TicketTypeFactory(event=event)
+    entrance.all_ticket_types = False
+    entrance.save()
+    entrance.ticket_types.set([industry, day_ticket])
+    cancelled = PaidTicketFactory(order__event=event, order__status=OrderStatus.CANCELLED, ticket_type=industry)
+    unpaid = PaidTicketFactory(order__event=event, order__status=OrderStatus.PENDING, ticket_type=industry)
+    tomorrow = PaidTicketFactory(order__event=event, ticket_type=day_ticket)
+    elsewhere = PaidTicketFactory(order__event=event, ticket_type=workshop)
+    reissued = PaidTicketFactory(order__event=event, ticket_type=industry)
+    old_code = reissued.code
+    reissued.code = sign_ticket(ticket_id=reissued.pk, event_id=event.pk)
+    reissued.save()
+    forged = ticket.code[:-3] + ("AAA" if not ticket.code.endswith("AAA") else "BBB")
+    other_edition = sign_ticket(ticket_id=ticket.pk, event_id=event.pk + 1000)
+    expected = {
+        ticket.code: CheckInResult.OK,
+        cancelled.code: CheckInResult.CANCELLED,
+        unpaid.code: CheckInResult.UNPAID,
+        tomorrow.code: CheckInResult.NOT_VALID_NOW,
+        elsewhere.code: CheckInResult.WRONG_LIST,
+        old_code: CheckInResult.REVOKED,
+        forged: CheckInResult.INVALID,
+        other_edition: CheckInResult.INVALID,
+    }
+    log_in(page, live_server, event)
+
+    page.context.set_offline(True)
+    for code in expected:
+        page.fill("#code-input", code)
+        page.press("#code-input", "Enter")
+    page.wait_for_function(f"document.querySelector('#queue-count').textContent === '{len(expected)}'", timeout=30_000)
+    assert not CheckIn.objects.exists()
+
+    page.context.set_offline(False)
+    page.wait_for_function("document.querySelector('#queue-count').textContent === '0'", timeout=15_000)
+    rows = list(CheckIn.objects.order_by("scanned_at", "pk"))
+    assert len(rows) == len(expected)
+    for row, (code, result) in zip(rows, expected.items(), strict=True):
+        assert (row.offline_result, row.result) == (result, result), code
+        assert row.is_offline and not row.is_conflict
