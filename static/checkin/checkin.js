@@ -472,7 +472,7 @@
       setReachable(true);
       const ticket = data.ticket || {};
       if (data.result === "ok" && data.ticket && data.list) {
-        remember({ ticket_id: data.ticket.id, list: data.list.id, direction: data.direction, at: data.checked_in_at || scan.scanned_at });
+        remember({ ticket_id: data.ticket.id, list: data.list.id, direction: data.direction, at: data.scanned_at || data.checked_in_at || scan.scanned_at });
       }
       return answerFor(data.result, data.direction || scan.direction, {
         name: ticket.attendee_name || "",
