@@ -89,8 +89,8 @@ def test_device_rename_keeps_its_token(admin_client, event):
 def test_checkin_changelist_filters_and_search(admin_client, event):
     main = CheckInListFactory(event=event)
     ticket = PaidTicketFactory(order__event=event, attendee_name="Erika Mustermann")
-    ticket_scan(event=event, code=ticket.code, checkin_list=main)
-    ticket_scan(event=event, code="garbage", checkin_list=main)
+    ticket_scan(event=event, code=ticket.code, checkin_list_id=main.pk)
+    ticket_scan(event=event, code="garbage", checkin_list_id=main.pk)
     url = reverse("admin:ticketing_checkin_changelist")
 
     assert admin_client.get(url).status_code == 200
@@ -106,10 +106,10 @@ def test_live_figures(admin_client, event):
     tickets = [PaidTicketFactory(order__event=event) for _ in range(3)]
     device, _token = device_with_token(event=event, name="Door A")
     for ticket in tickets:
-        ticket_scan(event=event, code=ticket.code, checkin_list=main, device=device)
-    ticket_scan(event=event, code=tickets[0].code, checkin_list=main, direction="out")
-    ticket_scan(event=event, code=tickets[1].code, checkin_list=hall)
-    ticket_scan(event=event, code="garbage", checkin_list=main)
+        ticket_scan(event=event, code=ticket.code, checkin_list_id=main.pk, device=device)
+    ticket_scan(event=event, code=tickets[0].code, checkin_list_id=main.pk, direction="out")
+    ticket_scan(event=event, code=tickets[1].code, checkin_list_id=hall.pk)
+    ticket_scan(event=event, code="garbage", checkin_list_id=main.pk)
     checkin_sync(
         event=event,
         scans=[OfflineScan(code=tickets[2].code, nonce="offline-twice", scanned_at=MORNING, offline_result="ok")],

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
@@ -29,7 +30,6 @@ from ticketing.selectors_checkin import offline_bundle, parse_cursor
 from ticketing.services.checkin import (
     OfflineScan,
     ScanOutcome,
-    checkin_list_for_scan,
     checkin_sync,
     device_for_token,
     device_touch,
@@ -59,6 +59,21 @@ class DeviceAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword
+
+
+class DeviceAuthenticationScheme(OpenApiAuthenticationExtension):
+    """Documents `Authorization: Device <token>` in the OpenAPI schema."""
+
+    target_class = DeviceAuthentication
+    name = "deviceToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Device <token>`: the token `manage.py create_device` printed (or admin showed once).",
+        }
 
 
 def _device(request: Request) -> Device | None:
@@ -161,7 +176,7 @@ ScanOut = inline_serializer(
         "ticket": TicketOut,
         "direction": serializers.ChoiceField(choices=CheckInDirection.choices),
         "list": inline_serializer("ScanList", {"id": serializers.IntegerField(), "name": serializers.CharField()}),
-        "checked_in_at": serializers.DateTimeField(allow_null=True),
+        "scanned_at": serializers.DateTimeField(),
         "nonce": serializers.CharField(),
     },
 )
@@ -169,16 +184,15 @@ ScanOut = inline_serializer(
 
 def outcome_data(outcome: ScanOutcome, *, language: str) -> dict[str, Any]:
     ticket = outcome.ticket
-    checkin = outcome.checkin
     with translation.override(language):
         ticket_data = (
             {
-                "id": ticket.pk,
+                "id": ticket.id,
                 "attendee_name": ticket.attendee_name,
-                "ticket_type": ticket.ticket_type.name,
+                "ticket_type": ticket.ticket_type_name,
                 "ticket_type_id": ticket.ticket_type_id,
-                "valid_on": ticket.ticket_type.valid_on.isoformat() if ticket.ticket_type.valid_on else None,
-                "order": ticket.order.code,
+                "valid_on": ticket.valid_on.isoformat() if ticket.valid_on else None,
+                "order": ticket.order_code,
             }
             if ticket is not None
             else None
@@ -189,7 +203,7 @@ def outcome_data(outcome: ScanOutcome, *, language: str) -> dict[str, Any]:
             "ticket": ticket_data,
             "direction": outcome.direction,
             "list": {"id": outcome.checkin_list.pk, "name": outcome.checkin_list.name},
-            "checked_in_at": checkin.scanned_at.isoformat() if checkin else None,
+            "scanned_at": outcome.scanned_at.isoformat(),
             "nonce": outcome.nonce,
         }
 
@@ -206,11 +220,10 @@ class ScanView(CheckInAPIView):
         data = serializer.validated_data
         edition = self.event()
         device = _device(request)
-        checkin_list = checkin_list_for_scan(event=edition, list_id=data.get("list"), device=device)
         outcome = ticket_scan(
             event=edition,
             code=data["code"],
-            checkin_list=checkin_list,
+            checkin_list_id=data.get("list"),
             direction=data["direction"],
             device=device,
             user=request.user,

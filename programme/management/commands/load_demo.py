@@ -289,11 +289,10 @@ class Command(BaseCommand):
             tracks = self.load_tracks(event)
             speakers = self.load_speakers(event)
             published = self.load_programme(event, rooms, tracks, speakers, publisher=users["admin"])
-            self.load_ticketing(event)
+            ticket_types = self.load_ticketing(event)
+            self.load_checkin(event, ticket_types)
             # Further sections hook in here, each as its own load_<section>(event) method, once their
-            # apps have models: ticketing (ticket types on sale until the edition ends, among them a
-            # paid type with fewer than 200 tickets left; the main-entrance check-in list) and
-            # exhibitors (a demo exhibitor whose staff is the `exhibitor` login).
+            # apps have models: exhibitors (a demo exhibitor whose staff is the `exhibitor` login).
         self.print_summary(event, published, time.monotonic() - began)
 
     # --- users ----------------------------------------------------------------------------
