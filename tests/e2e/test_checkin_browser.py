@@ -278,3 +278,25 @@ def test_offline_decisions_agree_with_the_server(live_server, page, door):
     for row, (code, result) in zip(rows, expected.items(), strict=True):
         assert (row.offline_result, row.result) == (result, result), code
         assert row.is_offline and not row.is_conflict
+
+
+def test_scanner_in_english_on_a_phone_is_accessible(live_server, browser, door, axe):
+    event, _entrance, ticket = door
+    context = browser.new_context(
+        locale="en-GB", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, live_server, event)
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, "the scanner scrolls sideways on a phone"
+    assert page.locator("#camera-toggle").bounding_box()["height"] >= 44  # a thumb-sized target
+    assert axe(page) == []
+
+    page.fill("#code-input", ticket.code)
+    page.press("#code-input", "Enter")
+    ok = answer(page, "ok")
+    assert "Admitted" in ok.inner_text()
+    assert page.locator("#queue-count").is_visible()  # the status bar stays above the answer
+    assert axe(page) == []
+    context.close()
