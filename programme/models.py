@@ -26,7 +26,20 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ3456789"
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #rrggbb."))
 
 
-RESERVED_SLUGS = {"admin", "api", "i18n", "static", "media", "favicon.ico", "robots.txt"}
+RESERVED_SLUGS = {
+    "admin",
+    "api",
+    "i18n",
+    "static",
+    "media",
+    "favicon.ico",
+    "robots.txt",
+    # the site-wide legal pages (config/legal.py)
+    "terms",
+    "privacy",
+    "imprint",
+    "accessibility",
+}
 
 
 def not_reserved(value: str) -> None:

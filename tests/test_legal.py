@@ -118,3 +118,13 @@ def test_shop_consent_checkbox_links_to_terms_and_privacy(client):
     assert links == ["/terms/", "/privacy/"]
     assert "AGB" in label.group(1) and "Datenschutzhinweise" in label.group(1)
     assert "(öffnet in einem neuen Tab)" in label.group(1)
+
+
+@pytest.mark.parametrize("slug", ["terms", "privacy", "imprint", "accessibility"])
+def test_edition_slug_cannot_hide_behind_a_legal_page(slug):
+    from django.core.exceptions import ValidationError
+
+    from programme.models import not_reserved
+
+    with pytest.raises(ValidationError):
+        not_reserved(slug)
