@@ -283,4 +283,6 @@ LOGGING = {
     },
 }
 
-LOGIN_URL = "admin:login"
+# The site's own login (door and exhibitor staff are not admin users); admin keeps its own.
+LOGIN_URL = "login"
+LOGOUT_REDIRECT_URL = "/"

@@ -34,6 +34,8 @@ RESERVED_SLUGS = {
     "media",
     "favicon.ico",
     "robots.txt",
+    "login",
+    "logout",
     # the site-wide legal pages (config/legal.py)
     "terms",
     "privacy",

@@ -129,7 +129,7 @@ def checkin_page(request: HttpRequest, event: str) -> HttpResponse:
             "scan": reverse("api-checkin-scan", kwargs=api),
             "bundle": reverse("api-checkin-offline-bundle", kwargs=api),
             "sync": reverse("api-checkin-sync", kwargs=api),
-            "login": reverse("admin:login"),
+            "login": reverse("login"),
             **_asset_urls(),
         },
         "results": _results(),

@@ -38,7 +38,7 @@ def door():
     CheckInListFactory(event=event, name_de="Eingang Süd", name_en="South entrance", is_default=False, position=1)
     ticket = PaidTicketFactory(order__event=event, ticket_type=ticket_type, attendee_name="Erika Mustermann")
     # The page sends anonymous users to the admin login, which takes staff accounts only.
-    user = User.objects.create_user("door", password="door", is_staff=True)
+    user = User.objects.create_user("door", password="door")  # door staff: no admin access
     user.user_permissions.add(Permission.objects.get(codename="scan_ticket", content_type__app_label="ticketing"))
     return event, entrance, ticket
 
@@ -85,10 +85,10 @@ def camera_page(browser, door, tmp_path: Path) -> Iterator[Any]:
 
 def log_in(page: Any, live_server: Any, event: Any) -> None:
     page.goto(f"{live_server.url}/{event.slug}/checkin/")
-    page.wait_for_url("**/admin/login/**")
+    page.wait_for_url("**/login/?next=**")
     page.fill("#id_username", "door")
     page.fill("#id_password", "door")
-    page.locator("input[type=submit]").click()
+    page.locator("form.login-form button[type=submit]").click()
     page.wait_for_url(f"**/{event.slug}/checkin/")
     page.locator("#bundle-state[data-ready]").wait_for()
 

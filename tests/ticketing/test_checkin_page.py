@@ -31,7 +31,7 @@ def test_checkin_page_anonymous_redirects_to_admin_login(client, edition):
     response = client.get(url)
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+    assert response["Location"] == f"{reverse('login')}?next={url}"
 
 
 def test_checkin_page_without_permission_is_forbidden(client, edition):
@@ -107,3 +107,31 @@ def test_checkin_service_worker_cache_name_follows_the_assets(client, edition, s
     settings.STATIC_URL = "/assets/"
 
     assert client.get(url).content != before
+
+
+def test_door_staff_log_in_on_the_site_not_in_admin(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories.programme import EventFactory
+
+    event = EventFactory()
+    door = django_user_model.objects.create_user("door", password="door")
+    door.user_permissions.add(Permission.objects.get(codename="scan_ticket"))
+    page = f"/{event.slug}/checkin/"
+
+    login = client.get(f"/login/?next={page}")
+    response = client.post("/login/", {"username": "door", "password": "door", "next": page})
+
+    assert login.status_code == 200
+    assert response.status_code == 302 and response["Location"] == page
+    assert client.get(page).status_code == 200
+    assert client.get("/admin/").status_code == 302  # not an admin user
+
+
+def test_login_with_a_wrong_password_is_a_form_error(client, django_user_model):
+    django_user_model.objects.create_user("door", password="door")
+
+    response = client.post("/login/", {"username": "door", "password": "wrong"})
+
+    assert response.status_code == 200
+    assert "error-summary" in response.content.decode()
