@@ -67,8 +67,22 @@ def private_key() -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(_seed_from_setting(value))
 
 
+@cache
+def _public_of(key: Ed25519PrivateKey) -> Ed25519PublicKey:
+    return key.public_key()
+
+
+def _own_public_key() -> Ed25519PublicKey:
+    return _public_of(private_key())  # follows `private_key` when its cache is cleared (tests)
+
+
+@cache
+def _public_key(raw: bytes) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
 def public_key_bytes() -> bytes:
-    return private_key().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return _own_public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
 def sign_ticket(*, ticket_id: int, event_id: int) -> str:
@@ -94,7 +108,8 @@ def verify_ticket(code: str, *, public_key: bytes | None = None) -> TicketClaim 
     if len(raw) != PAYLOAD.size + SIGNATURE_BYTES:
         return None
     payload, signature = raw[: PAYLOAD.size], raw[PAYLOAD.size :]
-    key = Ed25519PublicKey.from_public_bytes(public_key) if public_key else private_key().public_key()
+    # Deriving the public key, or loading one, costs more than the check: both are kept.
+    key = _public_key(public_key) if public_key else _own_public_key()
     try:
         key.verify(signature, payload)
     except InvalidSignature:
