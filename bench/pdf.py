@@ -7,7 +7,8 @@ places two paid orders through the services (`order_place` + `order_mark_paid`, 
 tickets): one with 1 ticket and one with 10 tickets of the 3-day ticket. After 3 unmeasured renders
 of each it renders both alternately 50 times, timing every render with `time.perf_counter` (wall)
 and `time.process_time` (CPU); then 10 more renders of each split the time into its parts (QR
-codes, template, WeasyPrint's layout and PDF writing); then it renders the one-ticket order 1,000
+codes, WeasyPrint's layout and its PDF writing, timed by wrapping the functions that do them; the
+tickets query and template by difference); then it renders the one-ticket order 1,000
 times more and reads the resident set size (VmRSS in /proc/self/status) before and every 100 renders.
 
 The time for one ticket is the median of the one-ticket renders; the time per further page is
@@ -215,68 +216,58 @@ def timed(render: Callable[[], bytes]) -> tuple[float, float]:
 SPLIT_RENDERS = 10
 PARTS = {
     "qr": "QR codes (`qr_svg`, one per ticket)",
-    "html": "the tickets query and the HTML template",
+    "html": "the tickets query, formatting and the HTML template",
     "weasyprint": "WeasyPrint (`render_pdf`)",
-    "layout": "… of which parsing, styling and layout (`HTML.render`)",
-    "write": "… of which drawing and writing the PDF (`Document.write_pdf`)",
+    "layout": "… of which parsing, styling and layout (`_layout`: `HTML.render`)",
+    "write": "… of which drawing and writing the PDF (`_write`: `Document.write_pdf`)",
     "total": "all of `order_tickets_pdf_bytes`",
 }
 
 
 def split(orders: Sequence[Any]) -> dict[str, tuple[float, float]]:
-    """Median CPU ms of the parts of a render, for each order: QR codes and WeasyPrint timed by
-    wrapping `ticketing.pdf.qr_svg` and `render_pdf` (the service imports them when it runs),
-    then WeasyPrint's two steps timed again on the same HTML."""
-    import weasyprint
-
+    """Median CPU ms of the parts of a render, for each order, all from the same renders: QR codes,
+    WeasyPrint's layout and its PDF writing timed by wrapping `ticketing.pdf.qr_svg`, `_layout` and
+    `_write` (looked up when called), the rest (query, formatting, template) by difference."""
     import ticketing.pdf as pdf_module
     from ticketing.services.tickets import order_tickets_pdf_bytes
 
-    original_qr, original_render = pdf_module.qr_svg, pdf_module.render_pdf
-    spent = {"qr": 0.0, "weasyprint": 0.0}
-    captured: list[str] = []
+    wrapped = {"qr": "qr_svg", "layout": "_layout", "write": "_write"}
+    originals = {part: getattr(pdf_module, name) for part, name in wrapped.items()}
+    spent = dict.fromkeys(wrapped, 0.0)
 
-    def qr_svg(*args: Any, **kwargs: Any) -> str:
-        start = time.process_time()
-        try:
-            return original_qr(*args, **kwargs)
-        finally:
-            spent["qr"] += time.process_time() - start
+    def timing(part: str) -> Callable[..., Any]:
+        original = originals[part]
 
-    def render_pdf(html: str, base_url: str | None = None) -> bytes:
-        captured[:] = [html]
-        start = time.process_time()
-        try:
-            return original_render(html, base_url)
-        finally:
-            spent["weasyprint"] += time.process_time() - start
+        def timed_part(*args: Any, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[part] += time.process_time() - start
+
+        return timed_part
 
     medians: dict[str, list[float]] = {key: [] for key in PARTS}
-    pdf_module.qr_svg, pdf_module.render_pdf = qr_svg, render_pdf
+    for part, name in wrapped.items():
+        setattr(pdf_module, name, timing(part))
     try:
         for order in orders:
             samples: dict[str, list[float]] = {key: [] for key in PARTS}
             for _ in range(SPLIT_RENDERS):
-                spent.update(qr=0.0, weasyprint=0.0)
+                spent.update(dict.fromkeys(wrapped, 0.0))
                 start = time.process_time()
                 order_tickets_pdf_bytes(order=order)
                 total = time.process_time() - start
                 samples["total"].append(total)
-                samples["qr"].append(spent["qr"])
-                samples["weasyprint"].append(spent["weasyprint"])
-                samples["html"].append(total - spent["qr"] - spent["weasyprint"])
-                start = time.process_time()
-                document = weasyprint.HTML(string=captured[0]).render(
-                    font_config=pdf_module.font_config(), pdf_tags=True
-                )
-                middle = time.process_time()
-                document.write_pdf(pdf_tags=True)
-                samples["layout"].append(middle - start)
-                samples["write"].append(time.process_time() - middle)
+                for part in wrapped:
+                    samples[part].append(spent[part])
+                samples["weasyprint"].append(spent["layout"] + spent["write"])
+                samples["html"].append(total - sum(spent.values()))
             for key, values in samples.items():
                 medians[key].append(statistics.median(values) * 1000)
     finally:
-        pdf_module.qr_svg, pdf_module.render_pdf = original_qr, original_render
+        for part, name in wrapped.items():
+            setattr(pdf_module, name, originals[part])
     return {key: (values[0], values[1]) for key, values in medians.items()}
 
 
@@ -406,9 +397,9 @@ def section(r: Results, info: dict[str, str], when: dt.datetime, args: argparse.
     lines += [
         "",
         f"Where the time goes (median CPU ms of {SPLIT_RENDERS} more renders of each order, timed by wrapping "
-        "`ticketing.pdf.qr_svg` and `render_pdf`, then WeasyPrint's two steps timed apart in a second "
-        "render of the same HTML, so they need not add up to the WeasyPrint row exactly; a separate "
-        "measurement from the table above):",
+        "`ticketing.pdf.qr_svg` and WeasyPrint's two steps `ticketing.pdf._layout` and `_write` in the same "
+        "renders, the rest by difference; medians of each part, so the rows need not add up exactly; a "
+        "separate measurement from the table above):",
         "",
         f"| part | 1 ticket | {MANY} tickets | per further page |",
         "|---|--:|--:|--:|",
