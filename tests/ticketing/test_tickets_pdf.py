@@ -2,6 +2,8 @@ import base64
 import ctypes
 import datetime as dt
 import logging
+import re
+import secrets
 from collections.abc import Iterator
 from decimal import Decimal
 from io import StringIO
@@ -12,6 +14,7 @@ import zxingcpp
 from django.core.management import call_command
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from PIL import Image
 
 from tests.factories.programme import EventFactory
 from tests.factories.ticketing import OrderFactory, TicketFactory, TicketTypeFactory
@@ -19,7 +22,7 @@ from ticketing import signing
 from ticketing.enums import OrderStatus
 from ticketing.exceptions import InvalidOrderState
 from ticketing.models import Order, Ticket
-from ticketing.pdf import ResourceRefused, qr_svg, render_pdf
+from ticketing.pdf import QR_BORDER, ResourceRefused, qr_modules, qr_svg, render_pdf
 from ticketing.services.orders import ticket_rename
 from ticketing.services.tickets import (
     order_tickets_pdf,
@@ -64,7 +67,7 @@ def _page_text(page: pypdfium2.PdfPage) -> str:
 
 def _qr_codes(page: pypdfium2.PdfPage) -> list[str]:
     image = page.render(scale=2).to_pil()
-    return [barcode.text for barcode in zxingcpp.read_barcodes(image)]
+    return [barcode.text for barcode in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
 
 
 def _codes(order: Order) -> list[str]:
@@ -378,12 +381,22 @@ def test_local_fetcher_refuses_files_outside_templates_and_static():
 
 
 def test_qr_svg_is_an_inline_svg_element():
-    svg = qr_svg("SC1.test", label="Ticket <1>")
+    svg = qr_svg("SC1.test", label='Ticket <1> "A&B"')
 
     assert svg.startswith("<svg")
+    assert svg.endswith("</svg>")
     assert "<?xml" not in svg
     assert 'id="' not in svg
-    assert "Ticket &lt;1&gt;" in svg
+    assert "width=" not in svg
+    assert 'aria-label="Ticket &lt;1&gt; &quot;A&amp;B&quot;"' in svg
+    assert "<title>Ticket &lt;1&gt; &quot;A&amp;B&quot;</title>" in svg
+
+
+def test_qr_svg_without_label_has_no_accessible_name():
+    svg = qr_svg("SC1.test")
+
+    assert "aria-label" not in svg
+    assert "<title>" not in svg
 
 
 def test_generate_signing_key_prints_only_a_new_key():
@@ -398,3 +411,84 @@ def test_generate_signing_key_prints_only_a_new_key():
         assert "\n" not in value
         assert len(base64.b64decode(value, validate=True)) == 32
     assert outputs[0] != outputs[1]
+
+
+def _random_codes(count: int) -> list[str]:
+    """Ticket codes as `sign_ticket` makes them (115 characters), and random ones of the longest
+    length a code may have."""
+    signed = [
+        signing.sign_ticket(ticket_id=secrets.randbelow(2**40), event_id=secrets.randbelow(2**20)) for _ in range(count)
+    ]
+    longest = [
+        "SC1." + secrets.token_urlsafe(signing.MAX_CODE_LENGTH)[: signing.MAX_CODE_LENGTH - 4] for _ in range(count)
+    ]
+    return signed + longest
+
+
+def _filled(path: str, size: int) -> list[list[bool]]:
+    """Which unit squares of a `size` × `size` viewBox a path of closed `M x,y` + `h`/`v` loops fills
+    under the nonzero rule: the winding number at each square's centre, from the vertical edges left
+    of it."""
+    winding = [[0] * size for _ in range(size)]
+    for loop in re.findall(r"M[^Mz]*z", path):
+        start = re.match(r"M(\d+),(\d+)", loop)
+        assert start is not None
+        x, y = int(start[1]), int(start[2])
+        for command, value in re.findall(r"([hv])(-?\d+)", loop):
+            if command == "h":
+                x += int(value)
+                continue
+            end = y + int(value)
+            for row in range(min(y, end), max(y, end)):
+                for column in range(x, size):
+                    winding[row][column] += 1 if end > y else -1
+            y = end
+        assert (x, y) == (int(start[1]), int(start[2])), "every loop closes where it began"
+    return [[count != 0 for count in row] for row in winding]
+
+
+def test_qr_svg_path_fills_exactly_the_dark_modules():
+    for code in _random_codes(25):
+        modules = qr_modules(code)
+        size = len(modules) + 2 * QR_BORDER
+        svg = qr_svg(code)
+        path = re.search(r' d="([^"]*)"', svg)
+        assert path is not None
+        assert f'viewBox="0 0 {size} {size}"' in svg
+
+        filled = _filled(path[1], size)
+
+        quiet = [False] * QR_BORDER
+        expected = [[False] * size] * QR_BORDER
+        expected += [quiet + row + quiet for row in modules]
+        expected += [[False] * size] * QR_BORDER
+        assert filled == expected
+
+
+def test_qr_modules_fixed_mask_decodes_for_many_random_codes():
+    # The mask is fixed rather than scored (ticketing.pdf.qr_modules): every code must still read.
+    for code in _random_codes(150):
+        modules = qr_modules(code)
+        size = len(modules) + 2 * QR_BORDER
+        image = Image.new("L", (size, size), 255)
+        for y, row in enumerate(modules, start=QR_BORDER):
+            for x, dark in enumerate(row, start=QR_BORDER):
+                if dark:
+                    image.putpixel((x, y), 0)
+        image = image.resize((size * 3, size * 3), Image.Resampling.NEAREST)
+
+        decoded = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+
+        assert [barcode.text for barcode in decoded] == [code]
+
+
+def test_qr_svg_decodes_from_the_pdf_for_random_codes():
+    codes = _random_codes(8)
+    pages = "".join(
+        f'<div style="break-before: page; width: 62mm; height: 62mm">{qr_svg(code)}</div>' for code in codes
+    )
+    html = f'<html lang="en"><title>x</title><style>svg {{ display: block; width: 62mm; height: 62mm }}</style>{pages}</html>'
+
+    pages_read = [_qr_codes(page) for page in _pages(render_pdf(html))]
+
+    assert pages_read == [[code] for code in codes]
