@@ -69,11 +69,12 @@ pytest: $(VENV)/.installed system-packages node-deps
 
 test: lint typecheck pytest
 
-# Programme pages and API, order creation, ticket PDFs; results go to docs/performance.md.
+# Programme pages and API, order creation, door scans, ticket PDFs; results go to docs/performance.md.
 # Set DATABASE_URL to a PostgreSQL server to measure there (a throwaway database is used).
 bench: $(VENV)/.installed runtime-packages
 	$(PY) bench/run.py
 	$(PY) bench/orders.py
+	$(PY) bench/checkin.py
 	$(PY) bench/pdf.py
 
 messages: $(VENV)/.installed
