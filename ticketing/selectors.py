@@ -20,19 +20,23 @@ def tickets_holding(*, now: dt.datetime | None = None) -> QuerySet[Ticket]:
 
 
 def ticket_type_used(*, ticket_type_ids: list[int], now: dt.datetime | None = None) -> dict[int, int]:
+    """Tickets held per type (as `tickets_holding` counts them): one join of the holding orders
+    and their tickets, the cheapest form of this count to build and to run."""
     rows = (
-        tickets_holding(now=now)
-        .filter(ticket_type_id__in=ticket_type_ids)
-        .values("ticket_type_id")
-        .annotate(n=Count("pk"))
+        Order.objects.holding(now)
+        .filter(tickets__ticket_type_id__in=ticket_type_ids, tickets__is_cancelled=False)
+        .order_by()
+        .values_list("tickets__ticket_type_id")
+        .annotate(n=Count("tickets"))
     )
-    return {row["ticket_type_id"]: row["n"] for row in rows}
+    return dict(rows)
 
 
 def quota_used(*, quota_ids: list[int], now: dt.datetime | None = None) -> dict[int, int]:
     rows = (
         tickets_holding(now=now)
         .filter(ticket_type__quotas__in=quota_ids)
+        .order_by()
         .values("ticket_type__quotas")
         .annotate(n=Count("pk"))
     )

@@ -1,11 +1,13 @@
+import json
 from decimal import Decimal
 
 import pytest
+from rest_framework.exceptions import ValidationError
 
 from tests.factories.ticketing import QuotaFactory, TicketTypeFactory
 from ticketing.enums import TicketVisibility
 from ticketing.models import Order
-from ticketing.services.orders import order_mark_paid
+from ticketing.services.orders import Billing, TicketRequest, order_mark_paid, order_place
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +168,211 @@ def test_order_detail_needs_the_secret_and_shows_codes_once_paid(client, future_
     assert ticket["code"].startswith("SC1.")
     assert ticket["pdf_url"].endswith("/tickets.pdf")
     assert {"id", "ticket_type", "attendee_name", "code", "pdf_url"} <= set(ticket)
+
+
+PLAIN_BODIES = [
+    {
+        "email": " buyer@example.org ",
+        "tickets": [{"ticket_type": 3, "attendee_name": " Max "}],
+        "payment_method": "stripe",
+    },
+    {
+        "email": "buyer@example.org",
+        "tickets": [
+            {"ticket_type": 3, "attendee_name": "Max", "attendee_email": ""},
+            {"ticket_type": 4, "attendee_name": "Erika Müller", "attendee_email": " erika@example.org"},
+        ],
+        "payment_method": "invoice",
+        "voucher": "  ",
+        "language": "en",
+        "unknown": "ignored",
+        "billing": {
+            **BILLING,
+            "company": "",
+            "country": "de",
+            "vat_id": "DE 136 695 976",
+            "leitweg_id": " 991-12345-73",
+            "po_number": " PO 7 ",
+        },
+    },
+    {
+        "email": "buyer@example.org",
+        "tickets": [{"ticket_type": 1, "attendee_name": "x" * 200}],
+        "payment_method": "invoice",
+        "voucher": "BITKOM20",
+        "billing": {"company": "Amt", "street": "A 1", "postcode": "1", "city": "B", "country": "AT", "vat_id": ""},
+    },
+]
+# Bodies the plain check leaves to the serializer: some valid (coerced by DRF), most invalid.
+SERIALIZER_BODIES = [
+    [],
+    {
+        "email": "buyer@example.org",
+        "tickets": [{"ticket_type": "3", "attendee_name": "Max"}],
+        "payment_method": "stripe",
+    },
+    {
+        "email": "buyer@example.org",
+        "tickets": [{"ticket_type": True, "attendee_name": "M"}],
+        "payment_method": "stripe",
+    },
+    {"email": "buyer@example.org", "tickets": [{"ticket_type": 3, "attendee_name": 7}], "payment_method": "stripe"},
+    {"email": "buyer@example.org", "tickets": [{"ticket_type": 3, "attendee_name": " "}], "payment_method": "stripe"},
+    {
+        "email": "buyer@example.org",
+        "tickets": [{"ticket_type": 3, "attendee_name": "a\x00b"}],
+        "payment_method": "stripe",
+    },
+    {
+        "email": "buyer@example.org",
+        "tickets": [{"ticket_type": 3, "attendee_name": "\ud800"}],
+        "payment_method": "stripe",
+    },
+    {"email": "buyer@example.org", "tickets": [{"ticket_type": 0, "attendee_name": "M"}], "payment_method": "stripe"},
+    {
+        "email": "buyer@example.org",
+        "tickets": [{"ticket_type": 3, "attendee_name": "M"}] * 51,
+        "payment_method": "stripe",
+    },
+    {"email": "buyer@example.org", "tickets": [], "payment_method": "stripe"},
+    {"email": "nope", "tickets": [{"ticket_type": 3, "attendee_name": "M"}], "payment_method": "stripe"},
+    {"email": "buyer@example.org", "tickets": [{"ticket_type": 3, "attendee_name": "M"}], "payment_method": "free"},
+    {
+        "email": "buyer@example.org",
+        "tickets": [{"ticket_type": 3, "attendee_name": "M"}],
+        "payment_method": "stripe",
+        "language": "",
+    },
+    {
+        "email": "buyer@example.org",
+        "tickets": [{"ticket_type": 3, "attendee_name": "M"}],
+        "payment_method": "stripe",
+        "voucher": None,
+    },
+    {
+        "email": "buyer@example.org",
+        "tickets": [{"ticket_type": 3, "attendee_name": "M"}],
+        "payment_method": "invoice",
+        "billing": None,
+    },
+    {
+        "email": "buyer@example.org",
+        "tickets": [{"ticket_type": 3, "attendee_name": "M"}],
+        "payment_method": "invoice",
+        "billing": {**BILLING, "name": ""},
+    },
+    {
+        "email": "buyer@example.org",
+        "tickets": [{"ticket_type": 3, "attendee_name": "M"}],
+        "payment_method": "invoice",
+        "billing": {**BILLING, "country": "D1"},
+    },
+    {
+        "email": "buyer@example.org",
+        "tickets": [{"ticket_type": 3, "attendee_name": "M"}],
+        "payment_method": "invoice",
+        "billing": {**BILLING, "vat_id": "DE123"},
+    },
+    {
+        "email": "buyer@example.org",
+        "tickets": [{"ticket_type": 3, "attendee_name": "M"}],
+        "payment_method": "invoice",
+        "billing": {**BILLING, "street": None},
+    },
+]
+
+
+def _serializer_result(body):
+    from ticketing.api.serializers import OrderCreateSerializer
+
+    serializer = OrderCreateSerializer(data=body)
+    return json.loads(json.dumps(serializer.validated_data if serializer.is_valid() else serializer.errors))
+
+
+@pytest.mark.parametrize("body", PLAIN_BODIES)
+def test_order_create_plain_check_gives_what_the_serializer_gives(body):
+    from ticketing.api.serializers import _order_create_plain
+
+    plain = _order_create_plain(body)
+    assert plain is not None
+    assert json.loads(json.dumps(plain)) == _serializer_result(body)
+    assert type(plain["payment_method"]) is type(_order_create_validate_drf(body)["payment_method"])
+
+
+def _order_create_validate_drf(body):
+    from ticketing.api.serializers import OrderCreateSerializer
+
+    serializer = OrderCreateSerializer(data=body)
+    assert serializer.is_valid()
+    return serializer.validated_data
+
+
+@pytest.mark.parametrize("body", SERIALIZER_BODIES)
+def test_order_create_plain_check_leaves_the_rest_to_the_serializer(body):
+    from ticketing.api.serializers import _order_create_plain, order_create_validate
+
+    assert _order_create_plain(body) is None
+    expected = _serializer_result(body)
+    try:
+        result = json.loads(json.dumps(order_create_validate(body)))
+    except ValidationError as error:
+        result = json.loads(json.dumps(error.detail))
+    assert result == expected
+
+
+def test_order_create_errors_keep_their_shape_and_messages(client, future_event, ticket_type):
+    body = order_body(ticket_type, billing={**BILLING, "country": "Germany"}, tickets=[{"ticket_type": "x"}])
+    response = client.post(
+        f"/api/v1/events/{future_event.slug}/orders/",
+        body,
+        content_type="application/json",
+        headers={"accept-language": "en"},
+    )
+    body = assert_error(response, 400, "invalid")
+    assert body["extra"]["fields"] == {
+        "tickets": {
+            "0": {"ticket_type": ["A valid integer is required."], "attendee_name": ["This field is required."]}
+        },
+        "billing": {
+            "country": [
+                "Ensure this field has no more than 2 characters.",
+                "This value does not match the required pattern.",
+            ]
+        },
+    }
+
+
+def test_order_created_answer_is_what_the_documented_serializer_gives(rf, future_event, ticket_type):
+    from ticketing.api.serializers import OrderCreatedSerializer, order_created_data, order_url
+
+    order = order_place(
+        event=future_event,
+        email="buyer@example.org",
+        tickets=[TicketRequest(ticket_type_id=ticket_type.pk, attendee_name="Max")],
+        payment_method="invoice",
+        billing=Billing(**BILLING),
+    ).order
+    request = rf.post("/")
+    url = order_url(order, request)
+    for payment_url in (None, "https://checkout.example/pay"):
+        documented = dict(OrderCreatedSerializer(order, context={"request": request, "payment_url": payment_url}).data)
+        assert order_created_data(order, url=url, payment_url=payment_url) == documented
+    assert documented["expires_at"].endswith(("+01:00", "+02:00"))  # Berlin time, as DRF renders it
+
+
+def test_order_create_query_count(client, future_event, ticket_type, django_assert_num_queries):
+    url = f"/api/v1/events/{future_event.slug}/orders/"
+    client.post(url, order_body(ticket_type), content_type="application/json")  # the year's invoice counter
+    # event, Idempotency-Key, savepoint, ticket type (locked), quotas (locked) with their members,
+    # tickets held, order, ticket, invoice counter (update, read), invoice, release savepoint
+    with django_assert_num_queries(12):
+        response = client.post(
+            url, order_body(ticket_type), content_type="application/json", headers={"idempotency-key": "q"}
+        )
+    assert response.status_code == 201, response.content
+    # A repeat: event, the key's order (id and fingerprint), the order
+    with django_assert_num_queries(3):
+        again = client.post(
+            url, order_body(ticket_type), content_type="application/json", headers={"idempotency-key": "q"}
+        )
+    assert again.json()["code"] == response.json()["code"]

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from tests.factories.ticketing import QuotaFactory, TicketTypeFactory
 from ticketing.enums import OrderStatus
-from ticketing.models import Order, Ticket
+from ticketing.models import Invoice, Order, Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -69,6 +69,9 @@ def test_rush_on_fifty_seats_sells_exactly_fifty(future_event):
     assert results == Counter({(201, ""): 50, (409, "sold_out"): BUYERS - 50})
     assert Ticket.objects.filter(ticket_type=seats).count() == 50
     assert Order.objects.filter(status=OrderStatus.PENDING).count() == 50
+    # Every order is invoiced as it is placed: one number each, no gaps, none used twice.
+    assert sorted(Invoice.objects.values_list("sequence", flat=True)) == list(range(1, 51))
+    assert Invoice.objects.values("order").distinct().count() == 50
 
 
 def test_rush_on_a_shared_quota_never_oversells(future_event):

@@ -1,5 +1,6 @@
 """Placing orders: prices, capacity, vouchers, approval, expiry, idempotency, payment."""
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -25,6 +26,7 @@ from ticketing.exceptions import (
 from ticketing.models import Order, Payment
 from ticketing.selectors import ticket_type_availability
 from ticketing.services.orders import (
+    Billing,
     TicketRequest,
     order_approve,
     order_cancel,
@@ -314,3 +316,81 @@ def test_ticket_rename_until_the_edition_starts(stripe_keys, future_event, ticke
     assert ticket.attendee_name == "Neue Person"
     with time_machine.travel(future_event.starts_at + dt.timedelta(hours=1)), pytest.raises(InvalidOrderState):
         ticket_rename(ticket=ticket, attendee_name="Zu spät")
+
+
+def test_quota_checks_count_every_member_type_and_each_quota_of_a_type(stripe_keys, future_event):
+    small = QuotaFactory(event=future_event, size=2)
+    venue = QuotaFactory(event=future_event, size=4)
+    workshop = TicketTypeFactory(event=future_event)  # in both quotas
+    day = TicketTypeFactory(event=future_event, price_amount=Decimal("236.81"))  # in the venue quota only
+    small.ticket_types.add(workshop)
+    venue.ticket_types.add(workshop, day)
+    place(future_event, workshop, workshop)
+    with pytest.raises(SoldOut) as info:
+        place(future_event, workshop)
+    assert info.value.extra == {"ticket_type": workshop.pk, "quota": small.pk}
+    place(future_event, day)
+    with pytest.raises(SoldOut) as info:
+        place(future_event, day, day)  # the venue holds one more, counting the workshop tickets
+    assert info.value.extra == {"ticket_type": day.pk, "quota": venue.pk}
+    place(future_event, day)
+
+
+BILLING = Billing(
+    company="Stadt Musterstadt", street="Rathausplatz 1", postcode="12345", city="Musterstadt", country="de"
+)
+
+
+def test_order_place_invoice_has_the_snapshot_a_later_issue_would_take(future_event):
+    from ticketing.services.invoices import _buyer_snapshot, _ticket_lines
+
+    voucher = VoucherFactory(event=future_event, code="BITKOM20", value=Decimal("20.00"))
+    three_day = TicketTypeFactory(event=future_event)
+    day = TicketTypeFactory(event=future_event, price_amount=Decimal("236.81"))
+    billing = Billing(**{**BILLING.__dict__, "vat_id": "de 136 695 976", "po_number": " PO 7 "})
+    order = place(
+        future_event,
+        three_day,
+        day,
+        three_day,
+        method=PaymentMethod.INVOICE,
+        billing=billing,
+        voucher_code="bitkom20",
+        language="en",
+    )
+
+    invoice = order.invoices.get()
+    stored = Order.objects.select_related("event", "voucher").get(pk=order.pk)
+    assert invoice.buyer == _buyer_snapshot(stored)
+    assert (invoice.buyer["company"], invoice.buyer["vat_id"], invoice.buyer["po_number"]) == (
+        "Stadt Musterstadt",
+        "DE136695976",
+        "PO 7",
+    )
+    assert invoice.lines == [
+        dataclasses.replace(line, position=i).to_json() for i, line in enumerate(_ticket_lines(stored), start=1)
+    ]
+    assert [line["quantity"] for line in invoice.lines] == [2, 1]
+    assert voucher.code in invoice.lines[0]["description"]
+    assert invoice.gross_amount == stored.total_amount
+
+
+def test_order_place_invoice_pdf_is_rendered_once_for_the_order_mail(
+    future_event, ticket_type, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.core import mail
+
+    from ticketing.services import invoices
+
+    renders = []
+    render_pdf = invoices.invoice_render_pdf
+    monkeypatch.setattr(invoices, "invoice_render_pdf", lambda **kw: renders.append(kw) or render_pdf(**kw))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        order = place(future_event, ticket_type, method=PaymentMethod.INVOICE, billing=BILLING)
+
+    invoice = order.invoices.get()
+    assert len(callbacks) == 1  # one task: the order-received mail, which renders and stores the PDF
+    assert len(renders) == 1
+    assert invoice.pdf
+    (message,) = mail.outbox
+    assert [name for name, _content, _mimetype in message.attachments] == [f"invoice-{invoice.number}.pdf"]

@@ -7,14 +7,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from programme.models import Event
 from programme.selectors import event_get_public
 from ticketing.api.serializers import (
     OrderCreatedSerializer,
     OrderCreateSerializer,
     OrderSerializer,
     TicketTypeSerializer,
-    order_links,
+    order_create_validate,
+    order_created_data,
+    order_url,
 )
 from ticketing.enums import OrderStatus, PaymentMethod
 from ticketing.exceptions import OrderNotFound, PaymentProviderUnavailable
@@ -43,9 +44,7 @@ class OrderCreateView(APIView):
     )
     def post(self, request: Request, event: str) -> Response:
         edition = event_get_public(slug=event)
-        serializer = OrderCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = order_create_validate(request.data)
         key = request.headers.get("Idempotency-Key", "").strip()[:100]
         placement = order_place(
             event=edition,
@@ -61,25 +60,24 @@ class OrderCreateView(APIView):
             payment_method=data["payment_method"],
             voucher_code=data.get("voucher", ""),
             billing=Billing(**data["billing"]) if data.get("billing") else None,
-            language=data.get("language") or getattr(request, "LANGUAGE_CODE", "de"),
+            language=str(data.get("language") or getattr(request, "LANGUAGE_CODE", "de")),
             idempotency_key=key,
         )
         order = placement.order
-        context: dict[str, Any] = {"request": request}
-        context["payment_url"] = _payment_url(order, request, edition)
-        return Response(OrderCreatedSerializer(order, context=context).data, status=status.HTTP_201_CREATED)
+        url = order_url(order, request)
+        body = order_created_data(order, url=url, payment_url=_payment_url(order, url))
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
-def _payment_url(order: Order, request: Request, event: Event) -> str | None:
+def _payment_url(order: Order, url: str) -> str | None:
     """Where a card payment happens; None when none is due or Stripe cannot be reached (the order
-    is kept and the payment can be retried from the order page)."""
+    is kept and the payment can be retried from the order page at `url`)."""
     if order.status != OrderStatus.PENDING or order.payment_method != PaymentMethod.STRIPE:
         return None
     from ticketing.services.stripe_payments import checkout_session_url
 
-    links = order_links(order, request)
     try:
-        return checkout_session_url(order=order, return_url=links["url"])
+        return checkout_session_url(order=order, return_url=url)
     except PaymentProviderUnavailable:
         return None
 

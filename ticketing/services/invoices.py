@@ -28,7 +28,9 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -37,7 +39,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
@@ -47,7 +49,7 @@ from programme.models import BERLIN
 from ticketing import tasks
 from ticketing.enums import InvoiceKind, OrderStatus, RefundStatus
 from ticketing.exceptions import InvalidOrderState
-from ticketing.models import Invoice, InvoiceCounter, Order, Refund
+from ticketing.models import Invoice, InvoiceCounter, Order, Refund, Ticket
 from ticketing.money import ZERO, net_from_gross, quantize
 
 VAT_STANDARD = "S"  # EN 16931 VAT category: standard rate
@@ -178,12 +180,18 @@ def _today() -> dt.date:
 
 def _next_number(year: int) -> tuple[int, str]:
     """The next sequence and number of `year`. Call inside the transaction that creates the
-    invoice: the counter row stays locked until it commits, and a rollback returns the number."""
-    InvoiceCounter.objects.bulk_create([InvoiceCounter(year=year)], ignore_conflicts=True)
-    counter = InvoiceCounter.objects.select_for_update().get(year=year)
-    counter.last_sequence += 1
-    counter.save(update_fields=["last_sequence"])
-    return counter.last_sequence, f"{year}-{counter.last_sequence:06d}"
+    invoice: the counter row stays locked until it commits, and a rollback returns the number.
+
+    The increment is one UPDATE, which takes the row lock (on PostgreSQL it waits for a
+    concurrent issuer, then counts on from the number that one committed); the new value is read
+    back under that lock."""
+    counters = InvoiceCounter.objects.filter(year=year)
+    if not counters.update(last_sequence=F("last_sequence") + 1):
+        # The year's first invoice: create its counter (a concurrent first one may win) and count.
+        InvoiceCounter.objects.bulk_create([InvoiceCounter(year=year)], ignore_conflicts=True)
+        counters.update(last_sequence=F("last_sequence") + 1)
+    sequence = counters.values_list("last_sequence", flat=True).get()
+    return sequence, f"{year}-{sequence:06d}"
 
 
 def _seller_snapshot() -> dict[str, Any]:
@@ -201,12 +209,15 @@ def _issue(
     lines: Sequence[InvoiceLine],
     kind: str = InvoiceKind.INVOICE,
     cancels: Invoice | None = None,
+    render: bool = True,
+    savepoint: bool = True,
 ) -> Invoice:
-    """Number and store a document; its PDF is rendered after the transaction commits."""
+    """Number and store a document; its PDF is rendered after the transaction commits (unless
+    `render` is False: the caller has a task that renders it anyway)."""
     if not lines:
         raise InvalidOrderState(extra={"reason": "An invoice needs at least one line."})
     numbered = [replace(line, position=i) for i, line in enumerate(lines, start=1)]
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         issued_on = _today()
         sequence, number = _next_number(issued_on.year)
         invoice = Invoice.objects.create(
@@ -225,7 +236,8 @@ def _issue(
             gross_amount=sum((line.gross for line in numbered), ZERO),
             currency=order.currency,
         )
-        transaction.on_commit(lambda: _enqueue_render(invoice.pk))
+        if render:
+            transaction.on_commit(lambda: _enqueue_render(invoice.pk))
     return invoice
 
 
@@ -238,11 +250,11 @@ def _lock(order: Order) -> Order:
 # --------------------------------------------------------------------------------------------
 
 
-def _buyer_snapshot(order: Order) -> dict[str, Any]:
+def _buyer_snapshot(order: Order, tickets: Sequence[Ticket] | None = None) -> dict[str, Any]:
     name = order.billing_name
     if not name and not order.billing_company:
         # A card buyer who gave no billing data: the name on the first ticket.
-        first = order.tickets.order_by("pk").first()
+        first = order.tickets.order_by("pk").first() if tickets is None else next(iter(tickets), None)
         name = first.attendee_name if first else ""
     paid_on = timezone.localdate(order.paid_at, BERLIN) if order.paid_at else None
     return {
@@ -266,17 +278,23 @@ def _buyer_snapshot(order: Order) -> dict[str, Any]:
     }
 
 
-def _ticket_lines(order: Order) -> list[InvoiceLine]:
-    """One line per ticket type and price, the edition's days as the date of supply."""
+def _ticket_lines(order: Order, tickets: Sequence[Ticket] | None = None) -> list[InvoiceLine]:
+    """One line per ticket type and price, the edition's days as the date of supply. `tickets`:
+    the order's tickets in primary-key order with their types, if the caller has them."""
     event = order.event
-    groups: dict[tuple[int, Decimal, Decimal], list[Any]] = {}
-    for ticket in order.tickets.filter(is_cancelled=False).select_related("ticket_type").order_by("pk"):
+    groups: dict[tuple[int, Decimal, Decimal], list[Ticket]] = {}
+    rows: Iterable[Ticket] = (
+        order.tickets.filter(is_cancelled=False).select_related("ticket_type").order_by("pk")
+        if tickets is None
+        else [t for t in tickets if not t.is_cancelled]
+    )
+    for ticket in rows:
         groups.setdefault((ticket.ticket_type_id, ticket.price_amount, ticket.vat_rate), []).append(ticket)
     lines = []
     with translation.override(order.language):
-        for (_type_id, price, vat_rate), tickets in groups.items():
-            description = f"{tickets[0].ticket_type.name} – {event.name}"
-            list_price = tickets[0].list_price_amount
+        for (_type_id, price, vat_rate), group in groups.items():
+            description = f"{group[0].ticket_type.name} – {event.name}"
+            list_price = group[0].list_price_amount
             if price != list_price and order.voucher_id is not None:
                 # The reduction agreed in advance (§14 Abs. 4 Nr. 7 UStG): the price is after it.
                 description += " " + _("(list price %(price)s %(currency)s, voucher %(code)s)") % {
@@ -287,7 +305,7 @@ def _ticket_lines(order: Order) -> list[InvoiceLine]:
             lines.append(
                 InvoiceLine.from_gross(
                     description=description,
-                    quantity=len(tickets),
+                    quantity=len(group),
                     unit_gross=price,
                     vat_rate=vat_rate,
                     service_from=event.start_on,
@@ -334,8 +352,36 @@ def _remaining_by_rate(
 # --------------------------------------------------------------------------------------------
 
 
+_placed: ContextVar[tuple[Order, Sequence[Ticket]] | None] = ContextVar("invoices_placed", default=None)
+
+
+@contextmanager
+def order_just_placed(*, order: Order, tickets: Sequence[Ticket]) -> Iterator[None]:
+    """Inside this block (the placing transaction, around `hooks.order_placed`), `invoice_issue`
+    for this very `order` instance takes it and its `tickets` as they are in memory instead of
+    locking and reading them again: the transaction has just created them, so no one else sees
+    them before it commits, and they cannot be staler than the database."""
+    token = _placed.set((order, tickets))
+    try:
+        yield
+    finally:
+        _placed.reset(token)
+
+
 def invoice_issue(*, order: Order) -> Invoice:
     """Issue the invoice for an order's tickets (inside the caller's transaction)."""
+    placed = _placed.get()
+    if placed is not None and placed[0] is order:
+        # Placing the order (see `order_just_placed`): no lock, no re-read, no savepoint (the
+        # placing transaction is all or nothing). The order-received mail that `order_placed`
+        # schedules attaches the invoice PDF, rendering and storing it (`invoice_pdf`): a
+        # separate render task would only render it twice.
+        tickets = placed[1]
+        lines = _ticket_lines(order, tickets)
+        if order.total_amount <= 0 or not lines:
+            raise InvalidOrderState(extra={"reason": "A free order gets no invoice."})
+        buyer = _buyer_snapshot(order, tickets)
+        return _issue(order=order, buyer=buyer, lines=lines, render=False, savepoint=False)
     with transaction.atomic():
         order = _lock(order)
         lines = _ticket_lines(order)

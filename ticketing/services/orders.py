@@ -32,13 +32,13 @@ from ticketing.models import OfficialDomain, Order, Payment, Quota, Ticket, Tick
 from ticketing.money import ZERO, quantize
 from ticketing.selectors import (
     price_with_voucher,
-    quota_used,
     ticket_type_is_on_sale,
     ticket_type_used,
     voucher_covers,
     voucher_used,
 )
 from ticketing.services import hooks
+from ticketing.services.invoices import order_just_placed
 
 MAX_TICKETS_PER_ORDER = 50
 
@@ -152,8 +152,13 @@ def order_place(
 
 
 def _order_for_key(*, event: Event, key: str, fingerprint: str) -> Order | None:
-    existing = Order.objects.filter(event=event, idempotency_key=key).first()
-    if existing is not None and existing.request_fingerprint != fingerprint:
+    # Usually there is none: look for its id and fingerprint first, load the order only for a repeat.
+    found = Order.objects.filter(event=event, idempotency_key=key).values_list("pk", "request_fingerprint")[:1]
+    if not found:
+        return None
+    pk, stored = found[0]
+    existing = Order.objects.select_related("event").get(pk=pk)
+    if stored != fingerprint:
         raise IdempotencyKeyReused(extra={"order": existing.code})
     return existing
 
@@ -173,15 +178,13 @@ def _place_locked(
 ) -> Order:
     wanted = Counter(t.ticket_type_id for t in tickets)
     types = {
-        t.pk: t
-        for t in TicketType.objects.select_for_update()
-        .filter(event=event, pk__in=list(wanted))
-        .select_related("event")
-        .order_by("pk")
+        t.pk: t for t in TicketType.objects.select_for_update().filter(event=event, pk__in=list(wanted)).order_by("pk")
     }
     missing = sorted(set(wanted) - set(types))
     if missing:
         raise UnknownTicketType(extra={"ticket_types": missing})
+    for ticket_type in types.values():
+        ticket_type.event = event  # the edition the caller has: not read again
     quotas = _lock_quotas(ticket_type_ids=list(wanted))
     voucher = None
     if voucher_code:
@@ -270,7 +273,7 @@ def _place_locked(
         request_fingerprint=fingerprint,
         paid_at=now if status == OrderStatus.PAID else None,
     )
-    Ticket.objects.bulk_create(
+    created = Ticket.objects.bulk_create(
         [
             Ticket(
                 order=order,
@@ -284,35 +287,58 @@ def _place_locked(
             for request, ticket_type, price in lines
         ]
     )
-    hooks.order_placed(order=order)
+    # What follows (the invoice) takes the order and tickets just written instead of reading them.
+    with order_just_placed(order=order, tickets=created):
+        hooks.order_placed(order=order)
     return order
 
 
-def _lock_quotas(*, ticket_type_ids: list[int]) -> list[Quota]:
-    """Lock the quotas the ticket types draw on, in primary-key order (after the types)."""
-    memberships = TicketType.quotas.through.objects.filter(tickettype_id__in=ticket_type_ids).values("quota_id")
-    return list(Quota.objects.select_for_update().filter(pk__in=Subquery(memberships)).order_by("pk"))
+@dataclass(frozen=True)
+class LockedQuotas:
+    """The quotas some ticket types draw on, locked: their sizes and all their member types."""
+
+    sizes: dict[int, int]
+    members: dict[int, frozenset[int]]
+
+
+def _lock_quotas(*, ticket_type_ids: list[int]) -> LockedQuotas:
+    """Lock the quotas the ticket types draw on, in primary-key order (after the types), and read
+    their sizes and all their member types in the same statement."""
+    drawn_on = TicketType.quotas.through.objects.filter(tickettype_id__in=ticket_type_ids).values("quota_id")
+    rows = (
+        Quota.objects.select_for_update(of=("self",))
+        .filter(pk__in=Subquery(drawn_on))
+        .order_by("pk")
+        .values_list("pk", "size", "ticket_types")
+    )
+    sizes: dict[int, int] = {}
+    members: dict[int, set[int]] = {}
+    for quota_id, size, type_id in rows:
+        sizes[quota_id] = size
+        group = members.setdefault(quota_id, set())
+        if type_id is not None:
+            group.add(type_id)
+    return LockedQuotas(sizes, {pk: frozenset(types) for pk, types in members.items()})
 
 
 def _check_capacity(
-    *, wanted: Counter[int], types: dict[int, TicketType], quotas: list[Quota], now: dt.datetime
+    *, wanted: Counter[int], types: dict[int, TicketType], quotas: LockedQuotas, now: dt.datetime
 ) -> None:
-    """With the types and quotas locked, raise SoldOut unless `wanted` fits every limit."""
-    used_types = ticket_type_used(ticket_type_ids=list(types), now=now)
+    """With the types and quotas locked, raise SoldOut unless `wanted` fits every limit.
+
+    One count of the tickets held per type, for the wanted types and every type sharing a quota
+    with them; a quota's use is the sum over its member types."""
+    counted = set(types).union(*quotas.members.values())
+    used = ticket_type_used(ticket_type_ids=sorted(counted), now=now)
     for type_id, count in wanted.items():
         capacity = types[type_id].capacity
-        if capacity is not None and used_types.get(type_id, 0) + count > capacity:
+        if capacity is not None and used.get(type_id, 0) + count > capacity:
             raise SoldOut(extra={"ticket_type": type_id})
-    used_quotas = quota_used(quota_ids=[q.pk for q in quotas], now=now)
-    members: dict[int, set[int]] = {}
-    for quota_id, type_id in TicketType.quotas.through.objects.filter(
-        quota__in=quotas, tickettype_id__in=list(wanted)
-    ).values_list("quota_id", "tickettype_id"):
-        members.setdefault(quota_id, set()).add(type_id)
-    for quota in quotas:
-        requested = sum(count for type_id, count in wanted.items() if type_id in members.get(quota.pk, set()))
-        if used_quotas.get(quota.pk, 0) + requested > quota.size:
-            raise SoldOut(extra={"ticket_type": min(members[quota.pk]), "quota": quota.pk})
+    for quota_id, size in quotas.sizes.items():
+        members = quotas.members[quota_id]
+        requested = sum(count for type_id, count in wanted.items() if type_id in members)
+        if requested and sum(used.get(type_id, 0) for type_id in members) + requested > size:
+            raise SoldOut(extra={"ticket_type": min(members & set(wanted)), "quota": quota_id})
 
 
 def _payment_deadline(*, event: Event, method: str, now: dt.datetime) -> tuple[dt.datetime, dt.date | None]:
