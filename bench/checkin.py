@@ -48,6 +48,8 @@ DEFAULT_CONCURRENCY = (1, 8)
 DEFAULT_MAX_SECONDS = 60.0
 WARMUP_SCANS = 40
 VERIFY_CODES = 2000
+QUEUE_DOORS = 20  # the morning queue: doors scanning at once
+QUEUE_TICKETS = 5000  # distinct tickets, each scanned once
 TARGET_CPU_MS = 3.0
 TARGET_P99_MS = 50.0
 TARGET_CONCURRENCY = 8
@@ -306,7 +308,12 @@ def _ms(value: float | None) -> str:
 
 
 def section(
-    db: Any, levels: Sequence[Level], offline: dict[str, Any], browser: dict[str, Any] | None, info: dict[str, Any]
+    db: Any,
+    levels: Sequence[Level],
+    queue: Level | None,
+    offline: dict[str, Any],
+    browser: dict[str, Any] | None,
+    info: dict[str, Any],
 ) -> str:
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     top = next((lv for lv in levels if lv.concurrency == TARGET_CONCURRENCY), levels[-1])
@@ -347,6 +354,16 @@ def section(
             f"| {lv.percentile_ms(99):.1f} | {lv.errors} | {_ms(lv.per_scan_ms(lv.app_cpu))} | "
             f"{_ms(lv.per_scan_ms(lv.db_cpu))} | {total:.2f} |"
         )
+    if queue is not None:
+        fives = sum(n for result, n in queue.results.items() if result.startswith("5"))
+        lines += [
+            "",
+            f"Morning queue: {QUEUE_DOORS} doors at once, {queue.scans} distinct tickets each scanned once: "
+            f"{queue.results.get('ok', 0)} `ok`, {fives} 5xx, {queue.errors} errors; all through in "
+            f"{queue.seconds:.1f} s ({queue.rate:.0f} scans/s), p50 {queue.percentile_ms(50):.1f} ms, "
+            f"p99 {queue.percentile_ms(99):.1f} ms; server CPU "
+            f"{_ms(queue.per_scan_ms(queue.app_cpu + (queue.db_cpu or 0)))} ms per scan.",
+        ]
     lines += [
         "",
         "Offline signature check per code (what a scanner does without the network): "
@@ -371,6 +388,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--concurrency", type=lambda v: tuple(int(x) for x in v.split(",")), default=DEFAULT_CONCURRENCY
     )
     parser.add_argument("--max-seconds", type=float, default=DEFAULT_MAX_SECONDS, help="per level; 0 for no limit")
+    parser.add_argument(
+        "--queue-tickets", type=int, default=QUEUE_TICKETS, help="morning queue: distinct tickets (0 skips it)"
+    )
     parser.add_argument("--no-docs", action="store_true", help="leave docs/performance.md alone")
     parser.add_argument("--child", choices=["prepare", "verify"], help=argparse.SUPPRESS)
     parser.add_argument("--tickets", type=int, default=0, help=argparse.SUPPRESS)
@@ -392,8 +412,8 @@ def run(args: argparse.Namespace) -> int:
             manage(env, "migrate", "--no-input", "-v", "0")
             today = dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=1))).date()
             manage(env, "load_demo", "--force", "--start", today.isoformat())
-            devices = max(*args.concurrency, 2)  # the warm-up uses two
-            needed = WARMUP_SCANS + args.scans * len(args.concurrency)
+            devices = max(*args.concurrency, QUEUE_DOORS if args.queue_tickets else 2)  # the warm-up uses two
+            needed = WARMUP_SCANS + args.scans * len(args.concurrency) + args.queue_tickets
             data = child(env, "--child", "prepare", "--tickets", str(needed), "--devices", str(devices))
             codes: list[str] = data["codes"]
             print(f"bench: {len(codes)} tickets and {devices} devices in {data['event']}")
@@ -414,17 +434,25 @@ def run(args: argparse.Namespace) -> int:
                         f"p99 {level.percentile_ms(99):6.1f} ms  app CPU {_ms(level.per_scan_ms(level.app_cpu))} "
                         f"DB CPU {_ms(level.per_scan_ms(level.db_cpu))} ms/scan  errors {level.errors} {dict(level.results)}"
                     )
+                queue = None
+                if args.queue_tickets:
+                    share = codes[offset : offset + args.queue_tickets]
+                    queue = measure(port, data["event"], data["tokens"], share, QUEUE_DOORS, None, pg_pids)
+                    print(
+                        f"  morning queue: {queue.scans} scans at {QUEUE_DOORS} doors in {queue.seconds:.1f} s, "
+                        f"p99 {queue.percentile_ms(99):.1f} ms, {dict(queue.results)}"
+                    )
                 sample = codes[:VERIFY_CODES]
                 offline = child(env, "--child", "verify", stdin=json.dumps(sample))
                 browser = browser_verify(offline["public_key"], sample, f"http://{HOST}:{port}/api/v1/events/")
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
-    body = section(db, levels, offline, browser, info)
+    body = section(db, levels, queue, offline, browser, info)
     print()
     print(f"bench: offline check {offline}, browser {browser}")
     print(body)
     print(f"\nbench: {time.perf_counter() - started:.0f} s in all")
-    errors = sum(lv.errors for lv in levels)
+    errors = sum(lv.errors for lv in levels) + (queue.errors if queue else 0)
     if offline["ok"] != offline["codes"] or (browser and browser["ok"] != browser["codes"]):
         print("bench: a genuine code failed its offline signature check", file=sys.stderr)
         errors += 1
