@@ -13,9 +13,9 @@ It reports orders/s, the p50/p95/p99 latency seen by the client, and the server 
 utime + stime of the gunicorn workers (read from /proc before, during and after each level)
 divided by the orders placed; on PostgreSQL also the CPU of the database backends serving the
 bench database. Then, with the server stopped, a child process places a few orders in-process
-through Django's test client and times the parts of one order (the request as a whole, the
-invoice PDF rendered by the `render_invoice` task, the order-received mail) with
-`time.process_time`, and checks that every order got its invoice and PDF.
+through Django's test client and times the parts of one order (the request as a whole, then each
+task it enqueued, and within them the invoice PDF) with `time.process_time`, and checks that every
+order got its invoice and PDF.
 
 Any answer that is not 201 is an error; an error makes the script exit with status 1 and leaves
 docs/performance.md untouched. Otherwise the script replaces its own section
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
 import io
 import json
 import os
@@ -57,12 +56,13 @@ from run import (
     DOC,
     HOST,
     LOOPBACK_DB_HOSTS,
-    REQUEST_TIMEOUT,
     ROOT,
     WORKERS,
     Database,
+    Request,
     app_env,
     fetch,
+    load_requests,
     machine,
     manage,
     server,
@@ -324,71 +324,19 @@ class Shop:
         ).encode()
 
 
-def _post(conn: http.client.HTTPConnection, path: str, body: bytes) -> tuple[int, bytes]:
-    headers = {
-        "Content-Type": "application/json",
-        "Accept": "application/json",
-        "Idempotency-Key": str(uuid.uuid4()),
-    }
-    conn.request("POST", path, body=body, headers=headers)
-    response = conn.getresponse()
-    data = response.read()
-    if response.will_close:
-        conn.close()
-    return response.status, data
-
-
 def place(port: int, shop: Shop, orders: int, concurrency: int, max_seconds: float | None = None) -> Level:
     """`orders` POSTs from `concurrency` threads (none started after `max_seconds`)."""
-    lock = threading.Lock()
-    remaining = [orders]
-    deadline = time.perf_counter() + max_seconds if max_seconds else None
-    latencies: list[float] = []
-    errors = [0]
-    first_error: list[str] = []
 
-    def take() -> bool:
-        with lock:
-            if remaining[0] <= 0 or (deadline is not None and time.perf_counter() > deadline):
-                return False
-            remaining[0] -= 1
-            return True
+    def build() -> Request:
+        headers = {
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "Idempotency-Key": str(uuid.uuid4()),
+        }
+        return Request("POST", shop.path, headers, shop.payload())
 
-    def client() -> None:
-        conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
-        mine: list[float] = []
-        failed = 0
-        try:
-            while take():
-                body = shop.payload()
-                start = time.perf_counter()
-                try:
-                    status, data = _post(conn, shop.path, body)
-                    ok = status == 201
-                    problem = "" if ok else f"HTTP {status}: {data[:300]!r}"
-                except (OSError, http.client.HTTPException) as exc:
-                    conn.close()
-                    ok, problem = False, f"{type(exc).__name__}: {exc}"
-                mine.append(time.perf_counter() - start)
-                if not ok:
-                    failed += 1
-                    with lock:
-                        if not first_error:
-                            first_error.append(problem)
-        finally:
-            conn.close()
-            with lock:
-                latencies.extend(mine)
-                errors[0] += failed
-
-    threads = [threading.Thread(target=client, name=f"orders-{i}", daemon=True) for i in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
-    return Level(concurrency, latencies, errors[0], seconds, 0.0, None, 0.0, 0.0, first_error[0] if first_error else "")
+    run = load_requests(port, build, orders, concurrency, {201}, max_seconds)
+    return Level(concurrency, run.latencies, run.errors, run.seconds, 0.0, None, 0.0, 0.0, run.first_error)
 
 
 def measure(
@@ -486,6 +434,7 @@ def check_child(tag: str) -> int:
         tasks = {str(status): int(n) for status, n in rows}
     result = {
         "backend": backend,
+        "conn_max_age": settings.DATABASES["default"].get("CONN_MAX_AGE", 0),
         "orders": placed.count(),
         "invoices": invoices.count(),
         "invoice_pdfs": invoices.exclude(pdf="").count(),
@@ -497,21 +446,24 @@ def check_child(tag: str) -> int:
 
 def breakdown_child(orders: int, tag: str, profile: bool) -> int:
     """Time `orders` orders (after a warm-up) placed in this process through Django's test client,
-    with the server's settings (so the tasks are only enqueued), then run their two tasks here too,
-    timed one by one. Prints JSON."""
+    with the server's settings (so the tasks are only enqueued), then run the tasks they enqueued
+    here too (read back from the task table), timed one by one. Prints JSON."""
     import cProfile
     import pstats
 
     _child_setup()
     from django.db import connection
     from django.test import Client
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
 
-    from ticketing import tasks
     from ticketing.models import Invoice, Order
     from ticketing.services import invoices
 
     issue = [0.0]
+    rendering = [0.0]  # CPU seconds in invoice_render (the invoice PDF, rendered and stored)
     original_issue = invoices.invoice_issue
+    original_render = invoices.invoice_render
 
     def timed_issue(*args: Any, **kwargs: Any) -> Any:
         start = time.process_time()
@@ -520,8 +472,17 @@ def breakdown_child(orders: int, tag: str, profile: bool) -> int:
         finally:
             issue[0] += time.process_time() - start
 
-    # hooks.order_placed imports it by name when it runs: patching the module reaches it.
+    def timed_render(*args: Any, **kwargs: Any) -> Any:
+        start = time.process_time()
+        try:
+            return original_render(*args, **kwargs)
+        finally:
+            rendering[0] += time.process_time() - start
+
+    # hooks.order_placed imports invoice_issue by name when it runs, and invoice_pdf calls
+    # invoice_render through the module: patching the module reaches both.
     invoices.invoice_issue = timed_issue
+    invoices.invoice_render = timed_render
 
     shop = Shop(os.environ["BENCH_EVENT"], int(os.environ["BENCH_TICKET_TYPE"]), "", "", tag=f"{tag}x")
     client = Client(SERVER_NAME=HOST)
@@ -537,18 +498,17 @@ def breakdown_child(orders: int, tag: str, profile: bool) -> int:
         if response.status_code != 201:
             raise SystemExit(f"bench: in-process order answered {response.status_code}: {response.content[:300]!r}")
 
-    def run_tasks(order_ids: Sequence[int]) -> tuple[float, float]:
-        """CPU seconds of render_invoice and of send_order_received for these orders."""
-        pdf = mail = 0.0
-        for order_id in order_ids:
+    def run_tasks(since: dt.datetime) -> dict[str, float]:
+        """Run the tasks enqueued since `since` here, one by one: CPU seconds by task name."""
+        spent: dict[str, float] = {}
+        for row in DBTaskResult.objects.filter(enqueued_at__gte=since).order_by("enqueued_at"):
+            arguments = row.args_kwargs
             start = time.process_time()
-            for invoice_id in Invoice.objects.filter(order_id=order_id).values_list("pk", flat=True):
-                tasks.render_invoice.call(invoice_id)
-            middle = time.process_time()
-            tasks.send_order_received.call(order_id)
-            pdf += middle - start
-            mail += time.process_time() - middle
-        return pdf, mail
+            row.task.call(*arguments["args"], **arguments["kwargs"])
+            name = row.task_path.rpartition(".")[2]
+            spent[name] = spent.get(name, 0.0) + time.process_time() - start
+        DBTaskResult.objects.filter(enqueued_at__gte=since).delete()  # done here, not for db_worker
+        return spent
 
     sql = [0.0, 0.0]  # CPU seconds inside the driver, statements
 
@@ -560,11 +520,13 @@ def breakdown_child(orders: int, tag: str, profile: bool) -> int:
             sql[0] += time.process_time() - start
             sql[1] += 1
 
+    warm_since = timezone.now()
     for _ in range(BREAKDOWN_WARMUP):
         one()
     warm = list(mine.values_list("pk", flat=True))
-    run_tasks(warm)  # imports WeasyPrint, loads the fonts
-    issue[0] = 0.0
+    run_tasks(warm_since)  # imports WeasyPrint, loads the fonts
+    issue[0] = rendering[0] = 0.0
+    since = timezone.now()
     started = time.process_time()
     with connection.execute_wrapper(timed_sql):
         for _ in range(orders):
@@ -573,16 +535,17 @@ def breakdown_child(orders: int, tag: str, profile: bool) -> int:
     measured = list(mine.exclude(pk__in=warm).order_by("pk").values_list("pk", flat=True))
     if len(measured) != orders:
         raise SystemExit(f"bench: {orders} in-process orders placed, {len(measured)} found")
-    pdf, mail = run_tasks(measured)
+    enqueued = DBTaskResult.objects.filter(enqueued_at__gte=since).count()
+    spent = run_tasks(since)
     if Invoice.objects.filter(order_id__in=measured).exclude(pdf="").count() != orders:
-        raise SystemExit("bench: an in-process order's invoice has no PDF after its task ran")
+        raise SystemExit("bench: an in-process order's invoice has no PDF after its tasks ran")
     per = {
         "request": request / orders * 1000,
         "issue": issue[0] / orders * 1000,
-        "invoice_pdf": pdf / orders * 1000,
-        "mail": mail / orders * 1000,
+        "invoice_pdf": rendering[0] / orders * 1000,
         "sql": sql[0] / orders * 1000,
         "queries": sql[1] / orders,
+        "tasks_per_order": enqueued / orders,
     }
     if profile:
         profiler = cProfile.Profile()
@@ -593,7 +556,8 @@ def breakdown_child(orders: int, tag: str, profile: bool) -> int:
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
         sys.stderr.write(PROFILE_MARK + "\n" + out.getvalue())
-    print(json.dumps({"ms": per, "orders": orders}))
+    tasks_ms = {name: seconds / orders * 1000 for name, seconds in sorted(spent.items())}
+    print(json.dumps({"ms": per, "tasks": tasks_ms, "orders": orders}))
     return 0
 
 
@@ -672,15 +636,25 @@ def table(levels: Sequence[Level]) -> list[str]:
     return rows
 
 
+# What the tasks an order enqueues do (the text of the results section).
+TASK_WORK = {
+    "send_order_received": (
+        "renders the order-received mail (text + HTML) and hands it to the mailer with the invoice PDF "
+        "attached, which it renders with WeasyPrint and stores first"
+    ),
+    "render_invoice": "renders the invoice PDF with WeasyPrint and stores it",
+}
+
+
 def breakdown_table(parts: dict[str, Any]) -> list[str]:
     ms: dict[str, float] = parts["ms"]
-    tasks = ms["invoice_pdf"] + ms["mail"]
-    total = ms["request"] + tasks
+    tasks: dict[str, float] = parts["tasks"]
+    total = ms["request"] + sum(tasks.values())
 
     def share(value: float) -> str:
         return f"{value / total * 100:.0f} %" if total else "–"
 
-    return [
+    rows = [
         "| part of one order (in-process, warm, CPU time) | ms/order | share |",
         "|---|--:|--:|",
         f"| the request, tasks only enqueued (as the table measures it) | {ms['request']:.1f} | "
@@ -689,12 +663,14 @@ def breakdown_table(parts: dict[str, Any]) -> list[str]:
         f"{share(ms['sql'])} |",
         f"| … of which `invoice_issue`: the number from the locked counter, snapshots, the row | "
         f"{ms['issue']:.1f} | {share(ms['issue'])} |",
-        f"| task `render_invoice`: the invoice PDF (WeasyPrint), stored | {ms['invoice_pdf']:.1f} | "
+    ]
+    rows += [f"| task `{name}` | {value:.1f} | {share(value)} |" for name, value in tasks.items()]
+    rows += [
+        f"| … of which the invoice PDF (WeasyPrint), rendered and stored | {ms['invoice_pdf']:.1f} | "
         f"{share(ms['invoice_pdf'])} |",
-        f"| task `send_order_received`: the mail (text + HTML) to the mailer | {ms['mail']:.1f} | "
-        f"{share(ms['mail'])} |",
         f"| **all of one order** | **{total:.1f}** | 100 % |",
     ]
+    return rows
 
 
 def section(
@@ -715,25 +691,25 @@ def section(
     met = bool(judged) and worst < TARGET_CPU_MS
     per_level = ", ".join(f"{_ms(lv.per_order_ms(lv.app_cpu))} ms at {lv.concurrency}" for lv in judged)
     ms = parts["ms"]
-    tasks_ms = ms["invoice_pdf"] + ms["mail"]
+    tasks_ms = sum(parts["tasks"].values())
     command = ".venv/bin/python bench/orders.py"
     if db.kind == "postgresql":
         command = f"DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres {command}"
     backend = check["backend"].rsplit(".", 1)[-1]
+    work = "; ".join(f"`{name}` {TASK_WORK.get(name, 'runs')}" for name in parts["tasks"])
     if immediate:
         where = (
-            f"then commit and run both tasks inside the request ({backend}): render the invoice PDF with "
-            "WeasyPrint and store it (`render_invoice`), render the order-received mail and hand it to "
-            "the mailer (`send_order_received`; `EMAIL_URL=dummy://` here, so nothing leaves the machine). "
-            "All of it is in the table."
+            f"then commit and run the tasks inside the request ({backend}): {work or 'none'} "
+            "(`EMAIL_URL=dummy://` here, so nothing leaves the machine). All of it is in the table."
         )
     else:
+        count = ms["tasks_per_order"]
+        enqueued = "one task" if count == 1 else f"{count:g} tasks"
         where = (
-            f"then commit and enqueue two tasks ({backend}: two rows in the task table). Later, and outside "
-            "the web workers, `manage.py db_worker` renders the invoice PDF with WeasyPrint and stores it "
-            "(`render_invoice`) and renders the order-received mail and hands it to the mailer "
-            "(`send_order_received`; `EMAIL_URL=dummy://` here, so nothing leaves the machine). The table "
-            "shows the web workers only; the task worker's share follows it."
+            f"then commit and enqueue {enqueued} ({backend}: one row per task in the task table). Later, and "
+            f"outside the web workers, `manage.py db_worker` runs them: {work} (`EMAIL_URL=dummy://` here, so "
+            "nothing leaves the machine). The table shows the web workers only; the task worker's share "
+            "follows it."
         )
     driver = "the database driver and SQLite" if db.kind == "sqlite" else "the database driver (psycopg)"
     verdict = (
@@ -742,6 +718,12 @@ def section(
         f"{ms['sql']:.1f} ms of it inside {driver}, `invoice_issue` {ms['issue']:.1f} ms; the rest is "
         "Django, DRF and the ORM building and reading the queries."
     )
+    if check.get("conn_max_age") == 0:
+        verdict += (
+            " The workers also open and close their database connection for every request "
+            "(`CONN_MAX_AGE=0`; on SQLite closing the last connection checkpoints the write-ahead log), which "
+            "the in-process measurement (one connection for all its orders) does not pay."
+        )
     if not immediate:
         verdict += (
             f" The deferred tasks add {tasks_ms:.0f} ms per order in the task worker, {ms['invoice_pdf']:.0f} ms "
@@ -792,8 +774,8 @@ def section(
     lines += [
         "",
         f"Where the time goes: {parts['orders']} more orders placed in one process through Django's test "
-        "client after the server stopped, with the server's settings, then their two tasks run in the same "
-        "process one by one (`Task.call`), all timed with `time.process_time` after a warm-up (a separate "
+        "client after the server stopped, with the server's settings, then the tasks they enqueued (read back "
+        "from the task table) run in the same process one by one (`Task.call`), all timed with `time.process_time` after a warm-up (a separate "
         "measurement from the table: no gunicorn, no HTTP parsing, no other clients; the database server's "
         "CPU not included). The SQL row counts the CPU spent inside the driver's execute calls of the "
         "request (Django's `execute_wrapper`).",

@@ -39,7 +39,7 @@ import threading
 import time
 import urllib.parse
 import zoneinfo
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,8 +125,28 @@ class Result:
 # --- load generator ----------------------------------------------------------------------
 
 
-def _get(conn: http.client.HTTPConnection, path: str, headers: dict[str, str]) -> tuple[int, bytes, dict[str, str]]:
-    conn.request("GET", path, headers=headers)
+@dataclass(frozen=True)
+class Request:
+    """One request of a load: what a request builder returns (a new one for every request)."""
+
+    method: str
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+
+
+@dataclass
+class Load:
+    """What `load_requests` measured."""
+
+    latencies: list[float]  # seconds, successful and failed requests alike
+    errors: int
+    seconds: float
+    first_error: str = ""
+
+
+def _send(conn: http.client.HTTPConnection, request: Request) -> tuple[int, bytes, dict[str, str]]:
+    conn.request(request.method, request.path, body=request.body, headers=request.headers)
     response = conn.getresponse()
     body = response.read()
     if response.will_close:
@@ -137,14 +157,23 @@ def _get(conn: http.client.HTTPConnection, path: str, headers: dict[str, str]) -
 def fetch(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
     conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
     try:
-        return _get(conn, path, headers or {})
+        return _send(conn, Request("GET", path, headers or {}))
     finally:
         conn.close()
 
 
-def load(port: int, probe: Probe, requests: int, concurrency: int, max_seconds: float | None = None) -> Result:
-    """`requests` GETs of the probe's path from `concurrency` threads (none started after
-    `max_seconds`); every thread keeps its connection open as long as the server allows."""
+def load_requests(
+    port: int,
+    build: Callable[[], Request],
+    requests: int,
+    concurrency: int,
+    expect: Container[int],
+    max_seconds: float | None = None,
+) -> Load:
+    """`requests` requests made by `build()` from `concurrency` threads (none started after
+    `max_seconds`); every thread keeps its keep-alive connection open as long as the server
+    allows and reconnects when it closes it. An answer whose status is not in `expect` is an
+    error. The clock runs from sending a request to having read its answer (not while building it)."""
     lock = threading.Lock()
     remaining = [requests]
     deadline = time.perf_counter() + max_seconds if max_seconds else None
@@ -165,11 +194,12 @@ def load(port: int, probe: Probe, requests: int, concurrency: int, max_seconds: 
         failed = 0
         try:
             while take():
+                request = build()
                 start = time.perf_counter()
                 try:
-                    status, body, _ = _get(conn, probe.path, probe.headers)
-                    ok = status in probe.expect
-                    problem = "" if ok else f"HTTP {status}: {body[:200]!r}"
+                    status, body, _ = _send(conn, request)
+                    ok = status in expect
+                    problem = "" if ok else f"HTTP {status}: {body[:300]!r}"
                 except (OSError, http.client.HTTPException) as exc:
                     conn.close()
                     ok, problem = False, f"{type(exc).__name__}: {exc}"
@@ -192,7 +222,14 @@ def load(port: int, probe: Probe, requests: int, concurrency: int, max_seconds: 
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - started
-    return Result(probe, concurrency, latencies, errors[0], seconds, first_error[0] if first_error else "")
+    return Load(latencies, errors[0], seconds, first_error[0] if first_error else "")
+
+
+def load(port: int, probe: Probe, requests: int, concurrency: int, max_seconds: float | None = None) -> Result:
+    """`requests` GETs of the probe's path from `concurrency` threads (none started after `max_seconds`)."""
+    request = Request("GET", probe.path, probe.headers)
+    run = load_requests(port, lambda: request, requests, concurrency, probe.expect, max_seconds)
+    return Result(probe, concurrency, run.latencies, run.errors, run.seconds, run.first_error)
 
 
 # --- the throw-away database -------------------------------------------------------------
