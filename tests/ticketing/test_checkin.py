@@ -587,3 +587,10 @@ def test_result_codes_are_the_specs():
         "not_valid_now",
         "wrong_list",
     }
+
+
+def test_online_scan_from_a_clock_ahead_is_recorded_at_server_time(door, event, ticket):
+    data = scan(door, event, code=ticket.code, scanned_at="2030-01-01T00:00:00Z")
+
+    assert data["result"] == "ok"
+    assert CheckIn.objects.get().scanned_at == MORNING

@@ -388,7 +388,8 @@ def ticket_scan(
     the server refuses is marked a conflict.
     """
     now = timezone.now()
-    scanned_at = scanned_at or now
+    # A device clock that runs ahead must not reorder the history ("last direction" goes by scanned_at).
+    scanned_at = min(scanned_at or now, now)
     judge_at = judge_at or now
     if checkin_list_id is None and device is not None:
         checkin_list_id = device.checkin_list_id
