@@ -8,6 +8,10 @@
   WeasyPrint as an error on the `weasyprint` logger).
 - WeasyPrint is imported on first use: importing it takes over a second, and most code paths
   that import this module (placing and paying orders) never render.
+- A QR code is the `qrcode` library's matrix with a fixed mask, drawn as one path outlining its dark
+  areas (see `qr_modules` and `_path_of_outlines`): WeasyPrint draws SVG paths command by command in
+  Python, so fewer commands is most of what makes a ticket page fast.
+- Render time is split in two (`_layout`, `_write`) so the benchmark (bench/pdf.py) can time each.
 - Font subsetting uses HarfBuzz (Debian's `libharfbuzz-subset0`); without that library
   WeasyPrint falls back to the much slower fontTools and warns at import.
 """
@@ -15,6 +19,7 @@
 from __future__ import annotations
 
 import mimetypes
+import re
 import threading
 from html import escape
 from pathlib import Path
@@ -100,21 +105,36 @@ def font_config() -> FontConfiguration:
         return config
 
 
-def render_pdf(html: str, base_url: str | None = None) -> bytes:
+def render_pdf(html: str, base_url: str | None = None, *, stylesheet: str | None = None) -> bytes:
     """Render an HTML document to PDF bytes: tagged (accessible) PDF, fonts subset and embedded.
 
     `base_url` resolves relative URLs (e.g. a `file://` URL of a template directory); only local
     files below the template and static directories, and `data:` URLs, are ever loaded.
+    `stylesheet` names a CSS template applied to the document, parsed once per process: parsing
+    a `<style>` element again for every render cost more than a tenth of a one-ticket PDF.
     """
     with _RENDER_LOCK:
         state = _setup()
-        return _write(_layout(state, html, base_url))
+        stylesheets = [_stylesheet(state, stylesheet)] if stylesheet else []
+        return _write(_layout(state, html, base_url, stylesheets))
 
 
-def _layout(state: dict[str, Any], html: str, base_url: str | None) -> Any:
+def _stylesheet(state: dict[str, Any], name: str) -> Any:
+    """The CSS template `name` as a parsed `weasyprint.CSS`, kept for the process (under the lock)."""
+    from django.template.loader import render_to_string
+
+    parsed: dict[str, Any] = state.setdefault("stylesheets", {})
+    if name not in parsed:
+        parsed[name] = state["weasyprint"].CSS(
+            string=render_to_string(name), font_config=state["font_config"], url_fetcher=state["url_fetcher"]
+        )
+    return parsed[name]
+
+
+def _layout(state: dict[str, Any], html: str, base_url: str | None, stylesheets: list[Any]) -> Any:
     """WeasyPrint's first step: parse, style and lay out pages (a `weasyprint.Document`)."""
     document = state["weasyprint"].HTML(string=html, base_url=base_url, url_fetcher=state["url_fetcher"])
-    return document.render(font_config=state["font_config"], pdf_tags=True)
+    return document.render(font_config=state["font_config"], stylesheets=stylesheets, pdf_tags=True)
 
 
 def _write(document: Any) -> bytes:
@@ -161,16 +181,13 @@ def qr_modules(data: str) -> list[list[bool]]:
     return [[bool(module) for module in row] for row in code.modules]
 
 
+_ONES = re.compile("1+")
+
+
 def _runs(mask: int) -> list[tuple[int, int]]:
     """(start, length) of each run of set bits in `mask`, lowest first."""
-    runs: list[tuple[int, int]] = []
-    while mask:
-        start = (mask & -mask).bit_length() - 1
-        shifted = mask >> start
-        length = ((shifted ^ (shifted + 1)) >> 1).bit_length()
-        runs.append((start, length))
-        mask &= ~(((1 << length) - 1) << start)
-    return runs
+    bits = f"{mask:b}"[::-1]  # bit 0 first
+    return [(run.start(), run.end() - run.start()) for run in _ONES.finditer(bits)]
 
 
 def _path_of_outlines(modules: list[list[bool]], offset: int) -> str:
@@ -179,11 +196,13 @@ def _path_of_outlines(modules: list[list[bool]], offset: int) -> str:
     nonzero fill rule fills exactly the dark modules, with no seams between rows).
 
     WeasyPrint draws a path command by command in Python; outlines need about 40 % fewer commands
-    than a rectangle per run of dark modules, and a quarter of the numbers.
+    (and numbers) than a rectangle per run of dark modules: about 1,600 for a version-7 code.
     """
     count = len(modules)
-    rows = [sum(1 << x for x, dark in enumerate(row) if dark) for row in modules]
-    columns = [sum(1 << y for y, row in enumerate(modules) if row[x]) for x in range(count)]
+    rows = [int("".join("1" if dark else "0" for dark in reversed(row)), 2) for row in modules]
+    columns = [
+        int("".join("1" if dark else "0" for dark in reversed(column)), 2) for column in zip(*modules, strict=True)
+    ]
     stride = count + 1  # vertex (x, y) is y * stride + x, for 0 <= x, y <= count
     # Maximal straight boundary pieces, each keyed by its start vertex, with dark on the right
     # (y grows downwards): along a horizontal grid line eastwards with dark below, westwards with

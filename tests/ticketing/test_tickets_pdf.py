@@ -492,3 +492,21 @@ def test_qr_svg_decodes_from_the_pdf_for_random_codes():
     pages_read = [_qr_codes(page) for page in _pages(render_pdf(html))]
 
     assert pages_read == [[code] for code in codes]
+
+
+def test_render_pdf_stylesheet_is_parsed_once_and_applied():
+    from ticketing import pdf as pdf_module
+
+    html = '<html lang="en"><title>x</title><p class="edition-name">x</p></html>'
+
+    first = render_pdf(html, stylesheet="ticketing/pdf/tickets.css")
+    parsed = pdf_module._setup()["stylesheets"]["ticketing/pdf/tickets.css"]
+    second = render_pdf(html, stylesheet="ticketing/pdf/tickets.css")
+
+    assert pdf_module._setup()["stylesheets"]["ticketing/pdf/tickets.css"] is parsed
+    for pdf in (first, second):
+        left, bottom, _right, top = _pages(pdf)[0].get_textpage().get_charbox(0)
+        # The page margin of tickets.css (18 mm; WeasyPrint's own is 75 px plus the body's 8 px) and
+        # the edition name's 20 pt (an "x" that tall, where the default 12 pt makes one about 6.5 pt).
+        assert abs(left - 18 / 25.4 * 72) < 2
+        assert top - bottom > 9

@@ -29,6 +29,7 @@ from ticketing.models import Order, Ticket
 from ticketing.signing import sign_ticket
 
 TEMPLATE = "ticketing/pdf/tickets.html"
+STYLESHEET = "ticketing/pdf/tickets.css"  # parsed once per process by `render_pdf`
 # The code in print, in lines of fixed length: a line break never looks like part of the code.
 CODE_LINE_LENGTH = 40
 
@@ -123,7 +124,7 @@ def _render(*, order: Order, tickets: list[Ticket]) -> bytes:
                 "language": translation.get_language(),
             },
         )
-    return render_pdf(html)
+    return render_pdf(html, stylesheet=STYLESHEET)
 
 
 def order_tickets_pdf_bytes(*, order: Order) -> bytes:
