@@ -1,0 +1,371 @@
+"""The only writers of the exhibitors app: bookings, booth prices and passes, lead scans and consent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from exhibitors.enums import BookingStatus, BoothStatus
+from exhibitors.exceptions import (
+    BookingNotApplied,
+    BookingWrongEdition,
+    BoothTaken,
+    BoothUnavailable,
+    InvalidTicketCode,
+    TicketNotFound,
+)
+from exhibitors.models import (
+    DEFAULT_PRICE_PER_SQM,
+    Booth,
+    BoothBooking,
+    BoothRate,
+    Exhibitor,
+    ExhibitorDevice,
+    Lead,
+    LeadConsent,
+)
+from programme.models import Event
+from ticketing.enums import DeviceKind
+from ticketing.models import Device, Ticket
+from ticketing.money import quantize
+from ticketing.services.checkin import device_create
+from ticketing.signing import verify_ticket
+
+PASSES_BASE = 3
+PASSES_BASE_AREA = Decimal("20")
+PASSES_STEP_AREA = Decimal("10")
+MAX_TAGS = 20
+MAX_TAG_LENGTH = 50
+
+
+# Prices and passes -----------------------------------------------------------------------------
+
+
+def booth_rates(*, event: Event) -> dict[str, Decimal]:
+    """Net price per m² by booth type for an edition: its `BoothRate`s over the defaults."""
+    rates = {str(kind): price for kind, price in DEFAULT_PRICE_PER_SQM.items()}
+    rates.update(BoothRate.objects.filter(event=event).values_list("booth_type", "price_per_sqm_amount"))
+    return rates
+
+
+def booth_price(*, booth: Booth, rates: dict[str, Decimal] | None = None) -> Decimal:
+    """The booth's net price: its package price, else its area times the rate of its type."""
+    if booth.package_price_amount is not None:
+        return quantize(booth.package_price_amount)
+    if rates is None:
+        rates = booth_rates(event=booth.event)
+    return quantize(booth.area * rates[booth.booth_type])
+
+
+def passes_included(*, area: Decimal) -> int:
+    """Exhibitor passes a booth of `area` m² includes: 3 up to 20 m², one more per full further 10 m²."""
+    if area <= PASSES_BASE_AREA:
+        return PASSES_BASE
+    return PASSES_BASE + int((area - PASSES_BASE_AREA) // PASSES_STEP_AREA)
+
+
+# Exhibitors and bookings -----------------------------------------------------------------------
+
+
+def _unique_slug(*, event: Event, name: str) -> str:
+    base = (slugify(name) or "exhibitor")[:70]
+    slug, n = base, 1
+    while Exhibitor.objects.filter(event=event, slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@dataclass(frozen=True)
+class Company:
+    name: str
+    email: str = ""
+    phone: str = ""
+    website: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = "DE"
+    vat_id: str = ""
+    description_de: str = ""
+    description_en: str = ""
+
+
+def exhibitor_create(*, event: Event, company: Company, categories: Any = ()) -> Exhibitor:
+    with transaction.atomic():
+        exhibitor = Exhibitor(
+            event=event,
+            slug=_unique_slug(event=event, name=company.name),
+            name=company.name,
+            email=company.email,
+            phone=company.phone,
+            website=company.website,
+            street=company.street,
+            postcode=company.postcode,
+            city=company.city,
+            country=company.country.upper(),
+            vat_id=company.vat_id.replace(" ", "").upper(),
+            description_de=company.description_de,
+            description_en=company.description_en,
+        )
+        exhibitor.full_clean()
+        exhibitor.save()
+        if categories:
+            exhibitor.categories.set(categories)
+    return exhibitor
+
+
+def booking_apply(
+    *,
+    exhibitor: Exhibitor,
+    wished_booth_type: str,
+    wished_width: Decimal,
+    wished_depth: Decimal,
+    contact_name: str,
+    contact_email: str,
+    co_exhibitors: str = "",
+    message: str = "",
+) -> BoothBooking:
+    """An exhibitor's application for a booth of a wished type and size (status applied)."""
+    booking = BoothBooking(
+        event_id=exhibitor.event_id,
+        exhibitor=exhibitor,
+        wished_booth_type=wished_booth_type,
+        wished_width=wished_width,
+        wished_depth=wished_depth,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        co_exhibitors=co_exhibitors.strip(),
+        message=message.strip(),
+    )
+    booking.full_clean()
+    with transaction.atomic():
+        booking.save()
+    return booking
+
+
+def application_submit(*, event: Event, company: Company, categories: Any = (), **booking: Any) -> BoothBooking:
+    """The web form: a new exhibitor and its application, in one transaction."""
+    with transaction.atomic():
+        exhibitor = exhibitor_create(event=event, company=company, categories=categories)
+        return booking_apply(exhibitor=exhibitor, **booking)
+
+
+def booking_confirm(
+    *, booking: BoothBooking, booth: Booth, user: Any = None, now: dt.datetime | None = None
+) -> BoothBooking:
+    """Confirm an application onto a booth. The booth's row is locked first (then the booking's), and
+    the booth's bookings are re-checked under the lock; the partial unique constraint backs it.
+    A booth already booked raises `BoothTaken` (409 `booth_taken`)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked_booth = Booth.objects.select_for_update().select_related("event").get(pk=booth.pk)
+        locked = BoothBooking.objects.select_for_update().get(pk=booking.pk)
+        if locked.status != BookingStatus.APPLIED:
+            raise BookingNotApplied(extra={"booking": locked.pk, "status": locked.status})
+        if locked_booth.event_id != locked.event_id:
+            raise BookingWrongEdition(extra={"booth": locked_booth.number})
+        if locked_booth.status == BoothStatus.BLOCKED:
+            raise BoothUnavailable(extra={"booth": locked_booth.number})
+        if (
+            locked_booth.status == BoothStatus.BOOKED
+            or BoothBooking.objects.confirmed().filter(booth=locked_booth).exists()
+        ):
+            raise BoothTaken(extra={"booth": locked_booth.number})
+        locked.status = BookingStatus.CONFIRMED
+        locked.booth = locked_booth
+        locked.price_amount = booth_price(booth=locked_booth)
+        locked.passes_included = passes_included(area=locked_booth.area)
+        locked.confirmed_at = now
+        locked.confirmed_by = user if getattr(user, "pk", None) else None
+        try:
+            with transaction.atomic():
+                locked.save()
+        except IntegrityError as exc:  # only without the lock (never expected): the constraint decides
+            raise BoothTaken(extra={"booth": locked_booth.number}) from exc
+        locked_booth.status = BoothStatus.BOOKED
+        locked_booth.save(update_fields=["status", "updated_at"])
+        Exhibitor.objects.filter(pk=locked.exhibitor_id).update(is_public=True, updated_at=now)
+    return locked
+
+
+def booking_cancel(*, booking: BoothBooking, now: dt.datetime | None = None) -> BoothBooking:
+    """Cancel an application or a confirmed booking; a confirmed one frees its booth. Twice changes nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booth_id = BoothBooking.objects.filter(pk=booking.pk).values_list("booth_id", flat=True).get()
+        booth = Booth.objects.select_for_update().get(pk=booth_id) if booth_id else None  # booth first, as confirm
+        locked = BoothBooking.objects.select_for_update().get(pk=booking.pk)
+        if locked.status == BookingStatus.CANCELLED:
+            return locked
+        was_confirmed = locked.status == BookingStatus.CONFIRMED
+        locked.status = BookingStatus.CANCELLED
+        locked.cancelled_at = now
+        locked.save(update_fields=["status", "cancelled_at"])
+        if was_confirmed and booth is not None and booth.status == BoothStatus.BOOKED:
+            booth.status = BoothStatus.AVAILABLE
+            booth.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+def lead_device_create(
+    *, exhibitor: Exhibitor, name: str, language: str = "de", user: Any = None
+) -> tuple[Device, str]:
+    """A lead scanner for `exhibitor` (a `ticketing.Device` of kind leads) and its token (shown once)."""
+    with transaction.atomic():
+        device, token = device_create(
+            event=exhibitor.event, name=name, kind=DeviceKind.LEADS, language=language, user=user
+        )
+        ExhibitorDevice.objects.create(device=device, exhibitor=exhibitor)
+    return device, token
+
+
+# Leads -----------------------------------------------------------------------------------------
+
+
+def _clean_tags(tags: list[str]) -> list[str]:
+    cleaned: list[str] = []
+    for tag in tags:
+        tag = str(tag).strip()[:MAX_TAG_LENGTH]
+        if tag and tag not in cleaned:
+            cleaned.append(tag)
+    if len(cleaned) > MAX_TAGS:
+        raise ValidationError({"tags": [_("At most 20 tags.")]}, code="too_many_tags")
+    return cleaned
+
+
+def _check_rating(rating: int | None) -> None:
+    if rating is not None and not 1 <= rating <= 5:
+        raise ValidationError({"rating": [_("Rate from 1 to 5.")]}, code="rating_range")
+
+
+def _ticket_for_code(*, event_id: int, code: str) -> Ticket:
+    claim = verify_ticket(code)
+    if claim is None:
+        raise InvalidTicketCode()
+    ticket = (
+        Ticket.objects.select_related("order")
+        .filter(pk=claim.ticket_id, order__event_id=event_id, is_cancelled=False)
+        .first()
+        if claim.event_id == event_id
+        else None
+    )
+    if ticket is None or ticket.code != code:  # another edition's, gone, cancelled or re-issued
+        raise TicketNotFound()
+    return ticket
+
+
+def _apply_consent(lead: Lead, *, ticket: Ticket, consent: bool) -> None:
+    """Contact fields are copied only when the attendee opted in and the staff confirmed it at the
+    (latest) scan; otherwise the lead keeps nothing but the scan itself."""
+    opted_in = LeadConsent.objects.filter(ticket=ticket, withdrawn_at__isnull=True).exists()
+    lead.has_consent = bool(consent and opted_in)
+    if lead.has_consent:
+        lead.contact_name = ticket.attendee_name
+        lead.contact_email = ticket.attendee_email or ticket.order.email
+        lead.contact_company = ticket.order.billing_company
+    else:
+        lead.contact_name = lead.contact_email = lead.contact_company = ""
+
+
+def lead_scan(
+    *,
+    exhibitor: Exhibitor,
+    code: str,
+    consent: bool,
+    notes: str | None = None,
+    rating: int | None = None,
+    tags: list[str] | None = None,
+    user: Any = None,
+    device: Device | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[Lead, bool]:
+    """Record a badge scan by an exhibitor: a new lead (True) or the update of its lead (False)."""
+    now = now or timezone.now()
+    _check_rating(rating)
+    clean_tags = _clean_tags(tags) if tags is not None else None
+    ticket = _ticket_for_code(event_id=exhibitor.event_id, code=code)
+    scanned_by = user if getattr(user, "pk", None) else None
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().filter(exhibitor=exhibitor, ticket=ticket).first()
+        created = lead is None
+        if lead is None:
+            lead = Lead(exhibitor=exhibitor, ticket=ticket, first_scanned_at=now, scan_count=0)
+        lead.last_scanned_at = now
+        lead.scan_count += 1
+        lead.scanned_by = scanned_by
+        lead.scanned_by_device = device
+        if notes is not None:
+            lead.notes = notes.strip()
+        if rating is not None:
+            lead.rating = rating
+        if clean_tags is not None:
+            lead.tags = clean_tags
+        _apply_consent(lead, ticket=ticket, consent=consent)
+        if created:
+            try:
+                with transaction.atomic():
+                    lead.save()
+            except IntegrityError:
+                # The same badge was scanned for this exhibitor on another connection just now.
+                return lead_scan(
+                    exhibitor=exhibitor,
+                    code=code,
+                    consent=consent,
+                    notes=notes,
+                    rating=rating,
+                    tags=tags,
+                    user=user,
+                    device=device,
+                    now=now,
+                )[0], False
+        else:
+            lead.save()
+    return lead, created
+
+
+def lead_update(
+    *, lead: Lead, notes: str | None = None, rating: int | None = None, tags: list[str] | None = None
+) -> Lead:
+    """Notes, rating and tags of a lead (what is not given stays)."""
+    _check_rating(rating)
+    fields: list[str] = []
+    if notes is not None:
+        lead.notes, fields = notes.strip(), [*fields, "notes"]
+    if rating is not None:
+        lead.rating, fields = rating, [*fields, "rating"]
+    if tags is not None:
+        lead.tags, fields = _clean_tags(tags), [*fields, "tags"]
+    if fields:
+        with transaction.atomic():
+            lead.save(update_fields=fields)
+    return lead
+
+
+def lead_consent_grant(*, ticket: Ticket, now: dt.datetime | None = None) -> LeadConsent:
+    """The attendee agrees that exhibitors who scan the badge (and confirm it) get the contact fields."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        consent, _created = LeadConsent.objects.update_or_create(
+            ticket=ticket, defaults={"granted_at": now, "withdrawn_at": None}
+        )
+    return consent
+
+
+def lead_consent_withdraw(*, ticket: Ticket, now: dt.datetime | None = None) -> int:
+    """The attendee revokes the opt-in: every lead of the ticket loses its contact fields at once.
+    Returns how many leads were cleared."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        LeadConsent.objects.filter(ticket=ticket, withdrawn_at__isnull=True).update(withdrawn_at=now)
+        return Lead.objects.filter(ticket=ticket, has_consent=True).update(
+            has_consent=False, contact_name="", contact_email="", contact_company=""
+        )
