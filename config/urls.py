@@ -29,10 +29,12 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("programme.api.urls")),
     path("api/v1/", include("ticketing.api.urls")),
+    path("api/v1/", include("exhibitors.api.urls")),
     path("", include((legal_patterns, "legal"))),
     path("", programme_views.index, name="index"),
     path("<slug:event>/", include("programme.urls")),
     path("<slug:event>/", include("ticketing.urls")),
+    path("<slug:event>/", include("exhibitors.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -45,3 +45,8 @@ class ExhibitorNotFound(ExhibitorsError):
     code = "exhibitor_not_found"
     http_status = 404
     default_message = _("No such exhibitor.")
+
+
+class ExhibitorRequired(ExhibitorsError):
+    code = "exhibitor_required"
+    default_message = _("You work for several exhibitors: name one with ?exhibitor=<slug>.")
