@@ -228,6 +228,27 @@ def lead_device_create(
     return device, token
 
 
+def booth_block(*, booth: Booth) -> Booth:
+    """Take a free booth off the market (e.g. a fire lane); a booked booth stays booked."""
+    with transaction.atomic():
+        locked = Booth.objects.select_for_update().get(pk=booth.pk)
+        if locked.status == BoothStatus.BOOKED:
+            raise BoothTaken(extra={"booth": locked.number})
+        if locked.status != BoothStatus.BLOCKED:
+            locked.status = BoothStatus.BLOCKED
+            locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+def booth_unblock(*, booth: Booth) -> Booth:
+    with transaction.atomic():
+        locked = Booth.objects.select_for_update().get(pk=booth.pk)
+        if locked.status == BoothStatus.BLOCKED:
+            locked.status = BoothStatus.AVAILABLE
+            locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
 # Leads -----------------------------------------------------------------------------------------
 
 
