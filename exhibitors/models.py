@@ -35,6 +35,14 @@ DEFAULT_PRICE_PER_SQM = {
 }
 
 
+RESERVED_EXHIBITOR_SLUGS = {"apply", "leads"}  # pages beside /<event>/exhibitors/<slug>/
+
+
+def not_reserved_exhibitor_slug(value: str) -> None:
+    if value.lower() in RESERVED_EXHIBITOR_SLUGS:
+        raise ValidationError(_("“%(slug)s” is used by the site itself."), params={"slug": value})
+
+
 def validate_logo(file: Any) -> None:
     """A logo must be a real PNG, JPEG or WebP image (checked by content, not name) of at most 2 MB."""
     from PIL import Image, UnidentifiedImageError
@@ -80,7 +88,7 @@ class ExhibitorQuerySet(models.QuerySet["Exhibitor"]):
 class Exhibitor(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="exhibitors", verbose_name=_("edition"))
     name = models.CharField(_("company"), max_length=200)
-    slug = models.SlugField(_("short name"), max_length=80)
+    slug = models.SlugField(_("short name"), max_length=80, validators=[not_reserved_exhibitor_slug])
     description_de, description_en = translated_text_fields(_("description"))
     categories = models.ManyToManyField(
         ExhibitorCategory, related_name="exhibitors", blank=True, verbose_name=_("categories")

@@ -24,6 +24,7 @@ from exhibitors.exceptions import (
 )
 from exhibitors.models import (
     DEFAULT_PRICE_PER_SQM,
+    RESERVED_EXHIBITOR_SLUGS,
     Booth,
     BoothBooking,
     BoothRate,
@@ -77,6 +78,8 @@ def passes_included(*, area: Decimal) -> int:
 
 def _unique_slug(*, event: Event, name: str) -> str:
     base = (slugify(name) or "exhibitor")[:70]
+    if base in RESERVED_EXHIBITOR_SLUGS:
+        base = f"{base}-exhibitor"
     slug, n = base, 1
     while Exhibitor.objects.filter(event=event, slug=slug).exists():
         n += 1

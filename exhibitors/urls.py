@@ -6,6 +6,10 @@ app_name = "exhibitors"
 
 urlpatterns = [
     path("exhibitors/", views.exhibitor_directory, name="directory"),
+    # before <slug>: an exhibitor cannot be called "apply" or "leads"
+    path("exhibitors/apply/", views.application, name="apply"),
+    path("exhibitors/apply/thanks/", views.application_done, name="apply-done"),
+    path("exhibitors/leads/", views.staff_leads, name="leads"),
     path("exhibitors/<slug:slug>/", views.exhibitor_detail, name="detail"),
     path("floorplan/", views.floorplan_page, name="floorplan"),
 ]

@@ -2,15 +2,27 @@
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
 
 from exhibitors.enums import BoothStatus
 from exhibitors.exceptions import ExhibitorNotFound
-from exhibitors.forms import DirectoryFilterForm
+from exhibitors.forms import ApplicationForm, DirectoryFilterForm
 from exhibitors.models import ExhibitorCategory
-from exhibitors.selectors import booth_exhibitor, event_halls, exhibitor_get_public, exhibitor_list, floorplan
+from exhibitors.selectors import (
+    booth_exhibitor,
+    event_halls,
+    exhibitor_get_public,
+    exhibitor_list,
+    exhibitors_for_user,
+    floorplan,
+    lead_list,
+)
+from exhibitors.services import Company, application_submit
 from programme.exceptions import EventNotFound
 from programme.models import Event
 from programme.selectors import event_get_public
@@ -88,4 +100,78 @@ def floorplan_page(request: HttpRequest, event: str) -> HttpResponse:
     legend = [{"status": status, "label": status.label, "fill": colour} for status, colour in STATUS_COLOURS.items()]
     return render(
         request, "exhibitors/floorplan.html", {"event": edition, "plans": plans, "legend": legend, "nav": "floorplan"}
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def application(request: HttpRequest, event: str) -> HttpResponse:
+    """A company applies for a booth (no login): a new exhibitor (not yet public) and its application."""
+    edition = _event(event)
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        application_submit(
+            event=edition,
+            company=Company(
+                name=data["name"],
+                email=data["contact_email"],
+                phone=data["phone"],
+                website=data["website"],
+                street=data["street"],
+                postcode=data["postcode"],
+                city=data["city"],
+                country=data["country"],
+                vat_id=data["vat_id"],
+            ),
+            wished_booth_type=data["wished_booth_type"],
+            wished_width=data["wished_width"],
+            wished_depth=data["wished_depth"],
+            contact_name=data["contact_name"],
+            contact_email=data["contact_email"],
+            co_exhibitors=data["co_exhibitors"],
+            message=data["message"],
+        )
+        return redirect(reverse("exhibitors:apply-done", kwargs={"event": edition.slug}))
+    errors = [
+        {"anchor": form[name].auto_id, "label": form[name].label, "message": message}
+        for name, messages in form.errors.items()
+        if name in form.fields
+        for message in messages
+    ]
+    return render(
+        request,
+        "exhibitors/apply.html",
+        {"event": edition, "form": form, "errors": errors, "nav": "exhibitors"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_safe
+def application_done(request: HttpRequest, event: str) -> HttpResponse:
+    return render(request, "exhibitors/apply_done.html", {"event": _event(event), "nav": "exhibitors"})
+
+
+@require_safe
+@login_required
+def staff_leads(request: HttpRequest, event: str) -> HttpResponse:
+    """An exhibitor's staff see their own exhibitor's leads (and nobody else's)."""
+    edition = _event(event)
+    exhibitors = exhibitors_for_user(user=request.user, event=edition)
+    if not exhibitors:
+        raise PermissionDenied("Not staff of an exhibitor of this edition.")
+    wanted = request.GET.get("exhibitor")
+    chosen = [e for e in exhibitors if e.slug == wanted] if wanted else exhibitors
+    if len(chosen) != 1:
+        return render(request, "exhibitors/leads.html", {"event": edition, "exhibitors": exhibitors, "exhibitor": None})
+    exhibitor = chosen[0]
+    return render(
+        request,
+        "exhibitors/leads.html",
+        {
+            "event": edition,
+            "exhibitor": exhibitor,
+            "exhibitors": exhibitors,
+            "leads": list(lead_list(exhibitor=exhibitor)),
+            "export_url": reverse("api-lead-export", kwargs={"event": edition.slug}) + f"?exhibitor={exhibitor.slug}",
+        },
     )

@@ -1,0 +1,79 @@
+"""The application form (no login) and the staff's own leads page."""
+
+import pytest
+
+from exhibitors.enums import BookingStatus
+from exhibitors.models import BoothBooking, Exhibitor
+from exhibitors.services import lead_consent_grant, lead_scan
+from tests.factories.exhibitors import ExhibitorStaffFactory
+from tests.factories.ticketing import PaidTicketFactory
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "name": "Apply GmbH",
+    "street": "Musterweg 1",
+    "postcode": "10115",
+    "city": "Berlin",
+    "country": "de",
+    "vat_id": "",
+    "website": "",
+    "contact_name": "Max Muster",
+    "contact_email": "max@apply.example",
+    "phone": "",
+    "wished_booth_type": "corner",
+    "wished_width": "4",
+    "wished_depth": "3",
+    "co_exhibitors": "Start-up A",
+    "message": "",
+}
+
+
+def test_application_form_creates_a_hidden_exhibitor_and_an_application(client, event):
+    url = f"/{event.slug}/exhibitors/apply/"
+    assert client.get(url).status_code == 200
+
+    response = client.post(url, VALID)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/{event.slug}/exhibitors/apply/thanks/"
+    booking = BoothBooking.objects.select_related("exhibitor").get()
+    assert (booking.status, booking.wished_booth_type, booking.co_exhibitors) == (
+        BookingStatus.APPLIED,
+        "corner",
+        "Start-up A",
+    )
+    assert (booking.exhibitor.name, booking.exhibitor.country, booking.exhibitor.is_public) == (
+        "Apply GmbH",
+        "DE",
+        False,
+    )
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_application_form_invalid_shows_errors_and_saves_nothing(client, event):
+    response = client.post(f"/{event.slug}/exhibitors/apply/", {**VALID, "wished_width": "0", "contact_email": "x"})
+    assert response.status_code == 400
+    assert 'id="error-summary"' in response.content.decode()
+    assert not Exhibitor.objects.exists()
+
+
+def test_staff_leads_page_shows_only_own_leads(client, event, exhibitor, other_exhibitor, ticket, staff_user):
+    lead_consent_grant(ticket=ticket)
+    lead_scan(exhibitor=exhibitor, code=ticket.code, consent=True)
+    other_ticket = PaidTicketFactory(order__event=event, attendee_name="Zoë Geheim")
+    lead_consent_grant(ticket=other_ticket)
+    lead_scan(exhibitor=other_exhibitor, code=other_ticket.code, consent=True)
+    url = f"/{event.slug}/exhibitors/leads/"
+
+    assert client.get(url).status_code == 302  # login first
+    client.force_login(staff_user)
+    page = client.get(url).content.decode()
+    assert "Erika Mustermann" in page and "Geheim" not in page
+    assert client.get(url, {"exhibitor": other_exhibitor.slug}).content.decode().count("Geheim") == 0
+
+    client.force_login(ExhibitorStaffFactory(exhibitor__event=event).user)  # a third exhibitor's staff
+    assert "Erika" not in client.get(url).content.decode()
+    client.logout()
+    client.force_login(ExhibitorStaffFactory().user)  # another edition's
+    assert client.get(url).status_code == 403
