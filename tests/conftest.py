@@ -41,6 +41,10 @@ def _empty_cache():
     """Each test starts with an empty cache (rendered exports are cached by ETag)."""
     from django.core.cache import cache
 
+    from ticketing.services.checkin import device_cache_clear
+
     cache.clear()
+    device_cache_clear()
     yield
     cache.clear()
+    device_cache_clear()

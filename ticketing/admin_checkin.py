@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from programme.models import Event
 from ticketing.models import CheckIn, CheckInList, Device
 from ticketing.selectors_checkin import live_figures
-from ticketing.services.checkin import device_create, device_revoke
+from ticketing.services.checkin import device_cache_clear, device_create, device_revoke
 
 
 @admin.register(CheckInList)
@@ -63,6 +63,7 @@ class DeviceAdmin(admin.ModelAdmin[Device]):
     def save_model(self, request: HttpRequest, obj: Device, form: Any, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
+            device_cache_clear()  # its list or language may have changed
             return
         device, token = device_create(
             event=obj.event,

@@ -594,3 +594,68 @@ def test_online_scan_from_a_clock_ahead_is_recorded_at_server_time(door, event, 
 
     assert data["result"] == "ok"
     assert CheckIn.objects.get().scanned_at == MORNING
+
+
+def test_revoking_a_device_that_just_scanned_stops_it(door, event, ticket):
+    scan(door, event, code=ticket.code)  # the device is now kept by this process
+
+    device_revoke(device=door.device)
+
+    assert door.post(f"/api/v1/events/{event.slug}/checkin/scan/", {"code": ticket.code}).status_code == 401
+
+
+def test_other_app_processes_drop_a_revoked_device_within_seconds(door, event, ticket):
+    from ticketing.models import Device as DeviceModel
+    from ticketing.services import checkin
+
+    scan(door, event, code=ticket.code)
+    DeviceModel.objects.filter(pk=door.device.pk).update(revoked_at=MORNING)  # as another process would
+
+    assert door.post(f"/api/v1/events/{event.slug}/checkin/scan/", {"code": ticket.code}).status_code == 200
+    with time_machine.travel(MORNING + dt.timedelta(seconds=checkin.DEVICE_CACHE_SECONDS + 1)):
+        assert door.post(f"/api/v1/events/{event.slug}/checkin/scan/", {"code": ticket.code}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"code": "SC1.abc"},
+        {"code": "  SC1.abc  ", "direction": "out", "list": 3, "nonce": "a-b_C9", "scanned_at": "2019-10-22T09:00:00Z"},
+        {"code": "x", "list": "7"},
+        {"code": "x", "list": None, "nonce": "", "scanned_at": None},
+        {"code": "x", "scanned_at": "2019-10-22T09:00:00"},  # naive: Berlin time, as DRF reads it
+        {"code": ""},
+        {"code": "   "},
+        {"code": ["x"]},
+        {"code": "x" * 4097},
+        {"code": "x", "direction": "sideways"},
+        {"code": "x", "list": 0},
+        {"code": "x", "list": True},
+        {"code": "x", "list": "abc"},
+        {"code": "x", "nonce": "has space"},
+        {"code": "x", "nonce": "n" * 65},
+        {"code": "x", "scanned_at": "yesterday"},
+        {"code": "x", "scanned_at": 12},
+        {},
+    ],
+)
+def test_parse_scan_agrees_with_the_documented_serializer(body):
+    from rest_framework.exceptions import ValidationError
+
+    from ticketing.api.checkin import ScanInSerializer, parse_scan
+
+    serializer = ScanInSerializer(data=body)
+    valid = serializer.is_valid()
+    try:
+        parsed = parse_scan(body)
+    except ValidationError as exc:
+        assert not valid, exc.detail
+        assert set(exc.detail) == set(serializer.errors)
+    else:
+        assert valid, serializer.errors
+        expected = serializer.validated_data
+        assert parsed["code"] == expected["code"]
+        assert parsed["direction"] == expected["direction"]
+        assert parsed["list"] == expected.get("list")
+        assert parsed["nonce"] == (expected.get("nonce") or "")
+        assert parsed["scanned_at"] == expected.get("scanned_at")

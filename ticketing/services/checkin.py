@@ -7,6 +7,7 @@ a scan whose nonce was seen before answers what the first one answered and recor
 """
 
 import datetime as dt
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,6 +108,7 @@ def device_revoke(*, device: Device, now: dt.datetime | None = None) -> Device:
     """Revoke a device: its token stops working at once. Revoking twice changes nothing."""
     now = now or timezone.now()
     Device.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=now)
+    device_cache_clear()
     device.refresh_from_db(fields=["revoked_at"])
     return device
 
@@ -127,13 +129,38 @@ def _datetime(value: Any) -> dt.datetime | None:
     return parsed
 
 
+# Devices found by token, kept in each app process for a few seconds: a door scanning 20 times a
+# second asks once, not 20 times. Revoking or editing a device drops it here at once; other app
+# processes notice within DEVICE_CACHE_SECONDS.
+DEVICE_CACHE_SECONDS = 5.0
+_device_cache: dict[str, tuple[float, Device]] = {}
+
+
+def device_cache_clear() -> None:
+    _device_cache.clear()
+
+
 def device_for_token(token: str) -> Device | None:
     """The active device holding `token` (with its edition), or None. Looked up by the token's digest,
-    so the comparison leaks nothing about the token; one statement, as every door request runs it."""
+    so the comparison leaks nothing about the token; one statement, as every door request runs it
+    (at most every DEVICE_CACHE_SECONDS per token and process)."""
     if not token or len(token) > 200:
         return None
+    digest = token_digest(token)
+    cached = _device_cache.get(digest)
+    if cached is not None and cached[0] > time.time():
+        return cached[1]
+    device = _device_by_digest(digest)
+    if device is not None:
+        if len(_device_cache) > 10_000:  # a flood of made-up tokens never gets here; real devices are few
+            _device_cache.clear()
+        _device_cache[digest] = (time.time() + DEVICE_CACHE_SECONDS, device)
+    return device
+
+
+def _device_by_digest(digest: str) -> Device | None:
     with connection.cursor() as cursor:
-        cursor.execute(_DEVICE_SQL, [token_digest(token)])
+        cursor.execute(_DEVICE_SQL, [digest])
         row = cursor.fetchone()
     if row is None:
         return None
