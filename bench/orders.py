@@ -3,7 +3,7 @@ CPU each order costs.
 
 `.venv/bin/python bench/orders.py` (SQLite in a temporary directory) or
 `DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/orders.py`
-(a throw-away database `<name>_bench_orders` on that loopback server, dropped at the end)
+(a throw-away database `<name>_bench_orders_<pid>` on that loopback server, dropped at the end)
 prepares the demo edition, starts gunicorn (2 sync workers, production settings) on a free port
 of 127.0.0.1, warms up, then POSTs one-ticket orders (payment by invoice, with a billing address,
 a new e-mail address and an `Idempotency-Key` each) at 1 and 8 concurrent clients: 300 orders or
@@ -217,7 +217,7 @@ def database() -> Iterator[Bench]:
     if (parts.hostname or "") not in LOOPBACK_DB_HOSTS:
         raise SystemExit(f"bench: refusing to create a database on {parts.hostname}: loopback servers only.")
     base = urllib.parse.unquote(parts.path.lstrip("/")) or "postgres"
-    name = f"{base}_bench_orders"
+    name = f"{base}_bench_orders_{os.getpid()}"  # concurrent runs (this and bench/checkin.py) never meet
     bench_url = urllib.parse.urlunsplit(parts._replace(path="/" + urllib.parse.quote(name)))
     from psycopg import sql
 
