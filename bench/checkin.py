@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime as dt
-import http.client
 import json
 import os
 import secrets
@@ -41,7 +40,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from orders import CpuMeter, backend_pids, children, database, gunicorn_master, write_section
-from run import DOC, HOST, ROOT, app_env, machine, manage, server
+from run import DOC, HOST, ROOT, Request, app_env, load_requests, machine, manage, server
 
 DEFAULT_SCANS = 1500
 DEFAULT_CONCURRENCY = (1, 8)
@@ -230,52 +229,39 @@ class Level:
 def scan_load(
     port: int, event: str, tokens: Sequence[str], codes: Sequence[str], concurrency: int, max_seconds: float | None
 ) -> Level:
-    """Each client scans its share of `codes` once, through its own device and connection."""
+    """Each code scanned once, by `concurrency` clients, each with its own device token and
+    keep-alive connection (`run.load_requests`); an answer other than 200 with `ok` is an error."""
     level = Level(concurrency)
     lock = threading.Lock()
     path = f"/api/v1/events/{event}/checkin/scan/"
-    deadline = time.monotonic() + max_seconds if max_seconds else None
-    shares = [codes[i::concurrency] for i in range(concurrency)]
-    barrier = threading.Barrier(concurrency)
+    pending = iter(codes)
+    local = threading.local()
+    devices = iter(tokens)
 
-    def client(index: int) -> None:
-        conn = http.client.HTTPConnection(HOST, port, timeout=30)
-        headers = {"Content-Type": "application/json", "Authorization": f"Device {tokens[index]}"}
-        barrier.wait()
-        try:
-            for code in shares[index]:
-                if deadline and time.monotonic() > deadline:
-                    break
-                body = json.dumps({"code": code, "nonce": secrets.token_hex(8)}).encode()
-                started = time.perf_counter()
-                try:
-                    conn.request("POST", path, body, headers)
-                    response = conn.getresponse()
-                    payload = response.read()
-                    status = response.status
-                except OSError as exc:
-                    status, payload = 0, str(exc).encode()
-                    conn.close()
-                    conn = http.client.HTTPConnection(HOST, port, timeout=30)
-                elapsed = time.perf_counter() - started
-                result = json.loads(payload).get("result", "") if status == 200 else ""
-                with lock:
-                    level.latencies.append(elapsed)
-                    level.results[result or str(status)] += 1
-                    if status != 200 or result != "ok":
-                        level.errors += 1
-                        if not level.first_error:
-                            level.first_error = f"{status} {payload[:200]!r}"
-        finally:
-            conn.close()
+    def build() -> Request:
+        with lock:
+            if not hasattr(local, "headers"):  # the thread's first request: its own device
+                local.headers = {"Content-Type": "application/json", "Authorization": f"Device {next(devices)}"}
+            code = next(pending)
+        body = json.dumps({"code": code, "nonce": secrets.token_hex(8)}).encode()
+        return Request("POST", path, local.headers, body)
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    level.seconds = time.perf_counter() - started
+    def check(status: int, body: bytes) -> str:
+        result = json.loads(body).get("result", "")
+        with lock:
+            level.results[result] += 1
+        return "" if result == "ok" else f"result {result}: {body[:200]!r}"
+
+    run = load_requests(port, build, len(codes), concurrency, {200}, max_seconds, check)
+    level.latencies, level.errors, level.seconds, level.first_error = (
+        run.latencies,
+        run.errors,
+        run.seconds,
+        run.first_error,
+    )
+    non_ok = level.errors - sum(n for result, n in level.results.items() if result != "ok")
+    if non_ok:
+        level.results["HTTP error"] += non_ok
     return level
 
 
@@ -303,6 +289,14 @@ def measure(
 # --- the report ---------------------------------------------------------------------------
 
 
+def calibration_us() -> float:
+    """How fast this machine runs Python right now: µs for `sum(range(1000))` (best of 5 × 2000).
+    A shared machine under load runs it several times slower, and every CPU time above with it."""
+    import timeit
+
+    return min(timeit.repeat("sum(range(1000))", number=2000, repeat=5)) / 2000 * 1e6
+
+
 def _ms(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
@@ -326,7 +320,10 @@ def section(
         "",
         f"Measured {when} on {info['nproc']} × {info['cpu']} ({info['system']}), Python {info['python']}, "
         f"Django {info['django']}, gunicorn {info['gunicorn']}, "
-        f"{db.version}; load average before the run: {info['load']} (the load generator shares the machine).",
+        f"{db.version}; load average before the run: {info['load']} (the load generator shares the machine); "
+        f"`sum(range(1000))` took {info['calibration_us']:.1f} µs before and {info['calibration_after_us']:.1f} µs "
+        "after the run (a speed reading to compare runs by: it was 14–63 µs on this machine during one afternoon "
+        "of shared use, and CPU times grow with it).",
         "",
         "`POST /api/v1/events/<event>/checkin/scan/` with `Authorization: Device <token>` (one device and one "
         'keep-alive connection per client), body `{"code", "nonce"}`, every code of a paid 3-day ticket '
@@ -400,7 +397,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    info = machine()
+    info: dict[str, Any] = {**machine(), "calibration_us": calibration_us()}
     var_dir = Path(tempfile.mkdtemp(prefix="sccon-bench-checkin-"))
     levels: list[Level] = []
     try:
@@ -447,6 +444,7 @@ def run(args: argparse.Namespace) -> int:
                 browser = browser_verify(offline["public_key"], sample, f"http://{HOST}:{port}/api/v1/events/")
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
+    info["calibration_after_us"] = calibration_us()
     body = section(db, levels, queue, offline, browser, info)
     print()
     print(f"bench: offline check {offline}, browser {browser}")

@@ -97,7 +97,7 @@ STEPS = (
     "sold; create the order and its ticket; issue the invoice (the next gap-free number from the locked "
     "yearly counter, buyer and seller snapshots);"
 )
-SECTION_ORDER = ("orders:postgresql", "orders:sqlite", "pdf")
+SECTION_ORDER = ("orders:postgresql", "orders:sqlite", "checkin:postgresql", "checkin:sqlite", "pdf")
 
 
 # --- CPU time from /proc ------------------------------------------------------------------

@@ -169,11 +169,13 @@ def load_requests(
     concurrency: int,
     expect: Container[int],
     max_seconds: float | None = None,
+    check: Callable[[int, bytes], str] | None = None,
 ) -> Load:
     """`requests` requests made by `build()` from `concurrency` threads (none started after
     `max_seconds`); every thread keeps its keep-alive connection open as long as the server
     allows and reconnects when it closes it. An answer whose status is not in `expect` is an
-    error. The clock runs from sending a request to having read its answer (not while building it)."""
+    error, and so is one for which `check(status, body)` returns a problem. The clock runs from
+    sending a request to having read its answer (not while building it or checking it)."""
     lock = threading.Lock()
     remaining = [requests]
     deadline = time.perf_counter() + max_seconds if max_seconds else None
@@ -198,12 +200,17 @@ def load_requests(
                 start = time.perf_counter()
                 try:
                     status, body, _ = _send(conn, request)
+                    elapsed = time.perf_counter() - start
                     ok = status in expect
                     problem = "" if ok else f"HTTP {status}: {body[:300]!r}"
+                    if ok and check is not None:
+                        problem = check(status, body)
+                        ok = not problem
                 except (OSError, http.client.HTTPException) as exc:
+                    elapsed = time.perf_counter() - start
                     conn.close()
                     ok, problem = False, f"{type(exc).__name__}: {exc}"
-                mine.append(time.perf_counter() - start)
+                mine.append(elapsed)
                 if not ok:
                     failed += 1
                     with lock:
