@@ -28,17 +28,7 @@ from exhibitors.models import (
     LeadConsent,
 )
 from exhibitors.services import booking_cancel, booking_confirm, booth_block, booth_price, booth_unblock
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from ticketing.admin import ReadOnlyMixin
 
 
 @admin.register(ExhibitorCategory)
@@ -60,7 +50,7 @@ class ExhibitorStaffInline(admin.TabularInline[ExhibitorStaff, Exhibitor]):
     autocomplete_fields = ["user"]
 
 
-class ExhibitorDeviceInline(ReadOnlyAdminMixin, admin.TabularInline[ExhibitorDevice, Exhibitor]):
+class ExhibitorDeviceInline(ReadOnlyMixin, admin.TabularInline[ExhibitorDevice, Exhibitor]):
     """Lead scanners are made with `create_device --exhibitor` and revoked in the device admin."""
 
     model = ExhibitorDevice
@@ -244,7 +234,7 @@ class BoothBookingAdmin(admin.ModelAdmin[BoothBooking]):
 
 
 @admin.register(Lead)
-class LeadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Lead]):
+class LeadAdmin(ReadOnlyMixin, admin.ModelAdmin[Lead]):
     list_display = ["exhibitor", "ticket", "has_consent", "contact_name", "rating", "scan_count", "last_scanned_at"]
     list_filter = ["exhibitor__event", "has_consent", "rating", "exhibitor"]
     list_select_related = ["exhibitor", "ticket__order"]
@@ -253,7 +243,7 @@ class LeadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Lead]):
 
 
 @admin.register(LeadConsent)
-class LeadConsentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[LeadConsent]):
+class LeadConsentAdmin(ReadOnlyMixin, admin.ModelAdmin[LeadConsent]):
     list_display = ["ticket", "granted_at", "withdrawn_at"]
     list_filter = ["withdrawn_at"]
     list_select_related = ["ticket__order"]
