@@ -496,3 +496,42 @@ def test_ticketing_demo_running_twice_changes_nothing() -> None:
     load()
     assert _ticketing_counts() == before
     assert before["Order"] == 4 and before["Payment"] == 1 and before["Invoice"] >= 2
+
+
+@pytest.mark.django_db
+def test_expo_demo_exhibitors_booths_bookings_and_leads(client: Any) -> None:
+    from exhibitors.enums import BookingStatus, BoothStatus
+    from exhibitors.models import Booth, BoothBooking, Exhibitor, ExhibitorStaff, Lead
+
+    load()
+    event = Event.objects.get(slug="sccon2030")
+    exhibitors = Exhibitor.objects.filter(event=event)
+    booths = Booth.objects.filter(event=event)
+
+    assert 140 <= exhibitors.count() <= 160  # "about 150"
+    assert set(booths.values_list("hall__name", flat=True)) == {"Halle A", "Halle B"}
+    assert (
+        booths.filter(status=BoothStatus.BOOKED).count()
+        == BoothBooking.objects.filter(event=event, status=BookingStatus.CONFIRMED).count()
+        > 100
+    )
+    assert booths.filter(status=BoothStatus.AVAILABLE).exists()  # something left to book
+    assert BoothBooking.objects.filter(event=event, status=BookingStatus.APPLIED).exists()
+    staff = ExhibitorStaff.objects.get(user__username="exhibitor")  # SPEC: staff of one demo exhibitor
+    assert staff.exhibitor.event == event
+    leads = Lead.objects.filter(exhibitor=staff.exhibitor)
+    assert leads.count() == 5
+    assert leads.filter(has_consent=True).exclude(contact_name="").count() == 2
+    assert not leads.filter(has_consent=False).exclude(contact_name="").exists()
+    assert client.get("/sccon2030/floorplan/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_expo_demo_running_twice_changes_nothing() -> None:
+    from exhibitors.models import Booth, BoothBooking, Exhibitor, ExhibitorStaff, Lead
+
+    load()
+    models = [Exhibitor, Booth, BoothBooking, ExhibitorStaff, Lead]
+    first = {m.__name__: m.objects.count() for m in models}
+    load()
+    assert {m.__name__: m.objects.count() for m in models} == first

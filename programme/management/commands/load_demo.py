@@ -291,8 +291,7 @@ class Command(BaseCommand):
             published = self.load_programme(event, rooms, tracks, speakers, publisher=users["admin"])
             ticket_types = self.load_ticketing(event)
             self.load_checkin(event, ticket_types)
-            # Further sections hook in here, each as its own load_<section>(event) method, once their
-            # apps have models: exhibitors (a demo exhibitor whose staff is the `exhibitor` login).
+            self.expo = self.load_exhibitors(event, users)
         self.print_summary(event, published, time.monotonic() - began)
 
     # --- users ----------------------------------------------------------------------------
@@ -630,6 +629,13 @@ class Command(BaseCommand):
             )
         )
 
+    def load_exhibitors(self, event: Event, users: dict[str, AbstractUser]) -> dict[str, int]:
+        """About 150 exhibitors, booths in two halls, bookings and leads; `exhibitor` is staff of one."""
+        # Exhibitors import programme, never the other way round: imported here, like ticketing above.
+        from exhibitors.demo import load_demo_exhibitors
+
+        return load_demo_exhibitors(event=event, staff_user=users["exhibitor"], organiser=users["admin"])
+
     # --- summary --------------------------------------------------------------------------
 
     def print_summary(self, event: Event, published: list[str], seconds: float) -> None:
@@ -646,6 +652,8 @@ class Command(BaseCommand):
             f"speakers: {event.speakers.count()}",
             f"  sessions: {sessions.count()} ({sessions.filter(status=SessionStatus.CONFIRMED).count()} confirmed, "
             f"{sessions.filter(status=SessionStatus.CANCELLED).count()} cancelled)",
+            f"  expo: {self.expo['exhibitors']} exhibitors, {self.expo['booths']} booths "
+            f"({self.expo['confirmed']} booked), {self.expo['leads']} leads",
             f"  releases: {releases}"
             + (f" (published now: {', '.join(published)})" if published else " (already published, left as they are)"),
             f"  programme: {reverse('programme:timetable', kwargs={'event': event.slug})}",
