@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from exhibitors.enums import BookingStatus
 from exhibitors.exceptions import ExhibitorNotFound
-from exhibitors.models import Booth, BoothBooking, Exhibitor, ExhibitorDevice, ExhibitorStaff, Lead
+from exhibitors.models import Booth, BoothBooking, Exhibitor, ExhibitorDevice, ExhibitorStaff, Lead, LeadConsent
 from programme.models import BERLIN, Event, Hall
 from ticketing.enums import DeviceKind
-from ticketing.models import Device
+from ticketing.models import Device, Order, Ticket
 
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -194,3 +194,26 @@ def leads_csv(*, exhibitor: Exhibitor) -> str:
             ]
         )
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class TicketLeads:
+    """What an attendee sees of one ticket: the opt-in and which exhibitors scanned the badge."""
+
+    ticket: Ticket
+    consent: LeadConsent | None
+    leads: list[Lead]
+
+    @property
+    def has_consent(self) -> bool:
+        return self.consent is not None and self.consent.withdrawn_at is None
+
+
+def order_ticket_leads(*, order: Order) -> list[TicketLeads]:
+    """Per valid ticket of the order: its lead consent and the leads about it (all exhibitors)."""
+    tickets = list(order.tickets.filter(is_cancelled=False).select_related("ticket_type").order_by("pk"))
+    consents = {c.ticket_id: c for c in LeadConsent.objects.filter(ticket__in=tickets)}
+    leads: dict[int, list[Lead]] = {}
+    for lead in Lead.objects.filter(ticket__in=tickets).select_related("exhibitor").order_by("first_scanned_at"):
+        leads.setdefault(lead.ticket_id, []).append(lead)
+    return [TicketLeads(ticket=t, consent=consents.get(t.pk), leads=leads.get(t.pk, [])) for t in tickets]

@@ -12,4 +12,5 @@ urlpatterns = [
     path("exhibitors/leads/", views.staff_leads, name="leads"),
     path("exhibitors/<slug:slug>/", views.exhibitor_detail, name="detail"),
     path("floorplan/", views.floorplan_page, name="floorplan"),
+    path("orders/<str:code>/<str:secret>/exhibitors/", views.order_leads, name="order-leads"),
 ]

@@ -2,11 +2,14 @@
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from exhibitors.enums import BoothStatus
@@ -21,11 +24,13 @@ from exhibitors.selectors import (
     exhibitors_for_user,
     floorplan,
     lead_list,
+    order_ticket_leads,
 )
-from exhibitors.services import Company, application_submit
+from exhibitors.services import Company, application_submit, lead_consent_grant, lead_consent_withdraw
 from programme.exceptions import EventNotFound
 from programme.models import Event
 from programme.selectors import event_get_public
+from ticketing.selectors import order_get_by_secret
 
 # Fill colours of the floor plan by status (contrast ≥ 3:1 against the white strokes and the page).
 STATUS_COLOURS = {
@@ -175,3 +180,56 @@ def staff_leads(request: HttpRequest, event: str) -> HttpResponse:
             "export_url": reverse("api-lead-export", kwargs={"event": edition.slug}) + f"?exhibitor={exhibitor.slug}",
         },
     )
+
+
+# --- the attendee's side of leads (linked from the order page) -------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def order_leads(request: HttpRequest, event: str, code: str, secret: str) -> HttpResponse:
+    """Per ticket of an order (the order's secret link is the key): whether exhibitors who scan
+    the badge receive the attendee's contact details, and which exhibitors have scanned it."""
+    order = order_get_by_secret(code=code[:20], secret=secret[:100])
+    if order is None or order.event.slug != event:
+        raise Http404("No such order.")
+    if request.method == "POST":
+        ticket_id = request.POST.get("ticket", "")
+        ticket = (
+            order.tickets.filter(pk=int(ticket_id), is_cancelled=False).first()
+            if ticket_id.isdigit() and len(ticket_id) < 19
+            else None
+        )
+        action = request.POST.get("action")
+        if ticket is None or action not in {"grant", "withdraw"}:
+            raise Http404("No such ticket in this order.")
+        if action == "grant":
+            lead_consent_grant(ticket=ticket)
+            messages.success(request, _("Exhibitors who scan this badge from now on receive the contact details."))
+        else:
+            cleared = lead_consent_withdraw(ticket=ticket)
+            messages.success(
+                request,
+                ngettext(
+                    "Consent withdrawn; %(count)d exhibitor no longer has the contact details.",
+                    "Consent withdrawn; %(count)d exhibitors no longer have the contact details.",
+                    cleared,
+                )
+                % {"count": cleared},
+            )
+        response: HttpResponse = redirect(request.path + f"#ticket-{ticket.pk}")
+    else:
+        response = render(
+            request,
+            "exhibitors/order_leads.html",
+            {
+                "event": order.event,
+                "order": order,
+                "tickets": order_ticket_leads(order=order),
+                "order_url": reverse(
+                    "ticketing:order", kwargs={"event": order.event.slug, "code": order.code, "secret": order.secret}
+                ),
+            },
+        )
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
