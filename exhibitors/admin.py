@@ -13,8 +13,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.exceptions import ApplicationError
 from exhibitors.enums import BookingStatus, BoothStatus
-from exhibitors.exceptions import ExhibitorsError
 from exhibitors.models import (
     Booth,
     BoothBooking,
@@ -27,7 +27,14 @@ from exhibitors.models import (
     Lead,
     LeadConsent,
 )
-from exhibitors.services import booking_cancel, booking_confirm, booth_block, booth_price, booth_unblock
+from exhibitors.services import (
+    booking_cancel,
+    booking_confirm,
+    booking_passes_issue,
+    booth_block,
+    booth_price,
+    booth_unblock,
+)
 from ticketing.admin import ReadOnlyMixin
 
 
@@ -94,7 +101,7 @@ def _each(
     for obj in queryset.order_by("pk"):
         try:
             call(obj)
-        except ExhibitorsError as exc:
+        except ApplicationError as exc:  # exhibitors' own errors, and ticketing's (e.g. passes sold out)
             model_admin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
         else:
             done += 1
@@ -183,7 +190,7 @@ class BoothBookingAdmin(admin.ModelAdmin[BoothBooking]):
         "confirmed_by",
         "cancelled_at",
     ]
-    actions = ["confirm", "cancel"]
+    actions = ["confirm", "issue_passes", "cancel"]
 
     @admin.display(description=_("wished size"))
     def wished_size(self, obj: BoothBooking) -> str:
@@ -202,7 +209,7 @@ class BoothBookingAdmin(admin.ModelAdmin[BoothBooking]):
         if form.is_valid():
             try:
                 booking_confirm(booking=booking, booth=form.cleaned_data["booth"], user=request.user)
-            except ExhibitorsError as exc:
+            except ApplicationError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
             else:
                 self.message_user(
@@ -221,6 +228,23 @@ class BoothBookingAdmin(admin.ModelAdmin[BoothBooking]):
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "exhibitors/admin/booking_confirm.html", context)
+
+    @admin.action(description=_("Issue the staff passes of the selected confirmed bookings"), permissions=["change"])
+    def issue_passes(self, request: HttpRequest, queryset: QuerySet[BoothBooking]) -> None:
+        _each(
+            self,
+            request,
+            queryset.filter(status=BookingStatus.CONFIRMED).select_related("exhibitor__event"),
+            lambda booking: booking_passes_issue(booking=booking),
+            lambda n: (
+                ngettext(
+                    "Passes issued (or already there) for %(count)d booking.",
+                    "Passes issued (or already there) for %(count)d bookings.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
 
     @admin.action(description=_("Cancel the selected bookings (frees their booths)"), permissions=["change"])
     def cancel(self, request: HttpRequest, queryset: QuerySet[BoothBooking]) -> None:

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from exhibitors.enums import BoothStatus, BoothType
 from exhibitors.models import Booth, BoothBooking, Exhibitor, ExhibitorCategory, ExhibitorStaff, Lead
-from exhibitors.services import booking_apply, booking_confirm, lead_consent_grant, lead_scan
+from exhibitors.services import booking_apply, booking_confirm, booking_passes_issue, lead_consent_grant, lead_scan
 from programme.models import Event, Hall
 from ticketing.enums import OrderStatus
 from ticketing.models import Ticket
@@ -205,9 +205,14 @@ def load_demo_exhibitors(*, event: Event, staff_user: Any, organiser: Any = None
             contact_email=exhibitor.email,
         )
         if wanted is not None:
-            booking_confirm(booking=booking, booth=wanted, user=organiser)
+            # Passes only for the demo exhibitor (below): each issue renders and mails a tickets PDF,
+            # which in debug happens at once; organisers issue the others from the booking admin.
+            booking_confirm(booking=booking, booth=wanted, user=organiser, issue_passes=False)
 
     demo = exhibitors[0]
+    demo_booking = BoothBooking.objects.confirmed().filter(exhibitor=demo).first()
+    if demo_booking is not None:
+        booking_passes_issue(booking=demo_booking)
     if staff_user is not None:
         ExhibitorStaff.objects.get_or_create(exhibitor=demo, user=staff_user)
     # Leads: the demo exhibitor scanned a few visitors; two of them agreed to share their contact data.

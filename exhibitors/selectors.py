@@ -217,3 +217,21 @@ def order_ticket_leads(*, order: Order) -> list[TicketLeads]:
     for lead in Lead.objects.filter(ticket__in=tickets).select_related("exhibitor").order_by("first_scanned_at"):
         leads.setdefault(lead.ticket_id, []).append(lead)
     return [TicketLeads(ticket=t, consent=consents.get(t.pk), leads=leads.get(t.pk, [])) for t in tickets]
+
+
+def passes_reference(booking: BoothBooking) -> str:
+    """The idempotency key of the order holding a booking's included passes."""
+    return f"exhibitor-passes-{booking.pk}"
+
+
+def exhibitor_pass_orders(*, exhibitor: Exhibitor) -> list[Order]:
+    """The orders holding the staff passes of the exhibitor's confirmed bookings (with their tickets)."""
+    keys = [
+        passes_reference(booking) for booking in BoothBooking.objects.confirmed().filter(exhibitor=exhibitor).only("pk")
+    ]
+    return list(
+        Order.objects.filter(event_id=exhibitor.event_id, idempotency_key__in=keys)
+        .select_related("event")
+        .prefetch_related("tickets")
+        .order_by("pk")
+    )

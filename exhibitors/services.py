@@ -33,11 +33,13 @@ from exhibitors.models import (
     Lead,
     LeadConsent,
 )
+from exhibitors.selectors import passes_reference
 from programme.models import Event
-from ticketing.enums import DeviceKind
-from ticketing.models import Device, Ticket
+from ticketing.enums import DeviceKind, TicketCategory
+from ticketing.models import Device, Order, Ticket, TicketType
 from ticketing.money import quantize
 from ticketing.services.checkin import device_create
+from ticketing.services.orders import order_issue_complimentary
 from ticketing.signing import verify_ticket
 
 PASSES_BASE = 3
@@ -163,11 +165,17 @@ def application_submit(*, event: Event, company: Company, categories: Any = (), 
 
 
 def booking_confirm(
-    *, booking: BoothBooking, booth: Booth, user: Any = None, now: dt.datetime | None = None
+    *,
+    booking: BoothBooking,
+    booth: Booth,
+    user: Any = None,
+    now: dt.datetime | None = None,
+    issue_passes: bool = True,
 ) -> BoothBooking:
     """Confirm an application onto a booth. The booth's row is locked first (then the booking's), and
     the booth's bookings are re-checked under the lock; the partial unique constraint backs it.
-    A booth already booked raises `BoothTaken` (409 `booth_taken`)."""
+    A booth already booked raises `BoothTaken` (409 `booth_taken`). The passes the booth includes are
+    issued in the same transaction (`booking_passes_issue`) unless `issue_passes` is off."""
     now = now or timezone.now()
     with transaction.atomic():
         locked_booth = Booth.objects.select_for_update().select_related("event").get(pk=booth.pk)
@@ -197,7 +205,34 @@ def booking_confirm(
         locked_booth.status = BoothStatus.BOOKED
         locked_booth.save(update_fields=["status", "updated_at"])
         Exhibitor.objects.filter(pk=locked.exhibitor_id).update(is_public=True, updated_at=now)
+        if issue_passes:
+            booking_passes_issue(booking=locked, now=now)
     return locked
+
+
+def booking_passes_issue(*, booking: BoothBooking, now: dt.datetime | None = None) -> Order | None:
+    """The staff passes a confirmed booking includes, as real tickets of the edition's exhibitor-pass
+    type (same PDF, QR code and check-in as any ticket), in one free order mailed to the booking's
+    contact; its secret link lets the exhibitor put names on the passes. Once per booking; None when
+    the edition has no exhibitor-pass type or the booking includes no passes."""
+    if booking.status != BookingStatus.CONFIRMED or not booking.passes_included:
+        return None
+    pass_type = (
+        TicketType.objects.filter(event_id=booking.event_id, category=TicketCategory.EXHIBITOR_PASS, is_active=True)
+        .order_by("position", "pk")
+        .first()
+    )
+    if pass_type is None:
+        return None
+    exhibitor = booking.exhibitor
+    return order_issue_complimentary(
+        event=exhibitor.event,
+        ticket_type=pass_type,
+        email=booking.contact_email,
+        attendee_names=[f"{exhibitor.name} – Standpersonal {n}" for n in range(1, booking.passes_included + 1)],
+        reference=passes_reference(booking),
+        now=now,
+    )
 
 
 def booking_cancel(*, booking: BoothBooking, now: dt.datetime | None = None) -> BoothBooking:

@@ -21,6 +21,7 @@ from exhibitors.selectors import (
     event_halls,
     exhibitor_get_public,
     exhibitor_list,
+    exhibitor_pass_orders,
     exhibitors_for_user,
     floorplan,
     lead_list,
@@ -177,6 +178,7 @@ def staff_leads(request: HttpRequest, event: str) -> HttpResponse:
             "exhibitor": exhibitor,
             "exhibitors": exhibitors,
             "leads": list(lead_list(exhibitor=exhibitor)),
+            "pass_orders": exhibitor_pass_orders(exhibitor=exhibitor),
             "export_url": reverse("api-lead-export", kwargs={"event": edition.slug}) + f"?exhibitor={exhibitor.slug}",
         },
     )

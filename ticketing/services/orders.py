@@ -341,6 +341,59 @@ def _check_capacity(
             raise SoldOut(extra={"ticket_type": min(members & set(wanted)), "quota": quota_id})
 
 
+def order_issue_complimentary(
+    *,
+    event: Event,
+    ticket_type: TicketType,
+    email: str,
+    attendee_names: Sequence[str],
+    reference: str,
+    language: str = "de",
+    now: dt.datetime | None = None,
+) -> Order:
+    """Tickets given, not sold (e.g. the passes a booth includes): a paid order of total 0 with one
+    ticket per name, signed, rendered and mailed like any paid order. Capacity applies as in the
+    shop (the type and its quotas locked, in the same order); visibility, sales window and per-order
+    limits do not. `reference` (stored as the order's idempotency key) makes a repeat return the
+    first order."""
+    now = now or timezone.now()
+    if not attendee_names:
+        raise QuantityOutOfRange()
+    with transaction.atomic():
+        existing = Order.objects.filter(event=event, idempotency_key=reference).first()
+        if existing is not None:
+            return existing
+        locked = TicketType.objects.select_for_update().get(pk=ticket_type.pk, event=event)
+        quotas = _lock_quotas(ticket_type_ids=[locked.pk])
+        _check_capacity(
+            wanted=Counter({locked.pk: len(attendee_names)}), types={locked.pk: locked}, quotas=quotas, now=now
+        )
+        order = Order.objects.create(
+            event=event,
+            email=email,
+            language=language,
+            status=OrderStatus.PAID,
+            payment_method=PaymentMethod.FREE,
+            total_amount=ZERO,
+            currency=locked.currency,
+            paid_at=now,
+            idempotency_key=reference,
+        )
+        Ticket.objects.bulk_create(
+            Ticket(
+                order=order,
+                ticket_type=locked,
+                attendee_name=name,
+                list_price_amount=locked.price_amount,
+                price_amount=ZERO,
+                vat_rate=locked.vat_rate,
+            )
+            for name in attendee_names
+        )
+        hooks.order_paid(order=order)
+    return order
+
+
 def _payment_deadline(*, event: Event, method: str, now: dt.datetime) -> tuple[dt.datetime, dt.date | None]:
     """Until when an unpaid order holds its tickets (never past the start of the edition)."""
     if method == PaymentMethod.INVOICE:
