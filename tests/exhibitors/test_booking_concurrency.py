@@ -52,3 +52,35 @@ def test_simultaneous_confirms_onto_one_booth_confirm_exactly_one(organisers):
     assert BoothBooking.objects.filter(booth=booth, status=BookingStatus.CONFIRMED).count() == 1
     assert BoothBooking.objects.filter(status=BookingStatus.APPLIED).count() == organisers - 1
     assert Booth.objects.get(pk=booth.pk).status == BoothStatus.BOOKED
+
+
+def test_issuing_one_bookings_passes_at_once_makes_one_order():
+    from decimal import Decimal
+
+    from exhibitors.services import booking_passes_issue
+    from tests.factories.ticketing import TicketTypeFactory
+    from ticketing.enums import TicketCategory
+    from ticketing.models import Order
+
+    booth = BoothFactory(width=Decimal("3"), depth=Decimal("3"))
+    TicketTypeFactory(event=booth.event, category=TicketCategory.EXHIBITOR_PASS)
+    booking = booking_confirm(
+        booking=BoothBookingFactory(exhibitor=ExhibitorFactory(event=booth.event)), booth=booth, issue_passes=False
+    )
+    barrier = threading.Barrier(6)
+    orders: list[int] = []
+
+    def issue(_: int) -> None:
+        try:
+            barrier.wait()
+            order = booking_passes_issue(booking=booking)
+            assert order is not None
+            orders.append(order.pk)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(issue, range(6)))
+
+    assert len(set(orders)) == 1 and len(orders) == 6
+    assert Order.objects.get().tickets.count() == 3

@@ -360,25 +360,30 @@ def order_issue_complimentary(
     if not attendee_names:
         raise QuantityOutOfRange()
     with transaction.atomic():
+        locked = TicketType.objects.select_for_update().get(pk=ticket_type.pk, event=event)
+        # After the lock: a concurrent issue of the same reference has committed by now.
         existing = Order.objects.filter(event=event, idempotency_key=reference).first()
         if existing is not None:
             return existing
-        locked = TicketType.objects.select_for_update().get(pk=ticket_type.pk, event=event)
         quotas = _lock_quotas(ticket_type_ids=[locked.pk])
         _check_capacity(
             wanted=Counter({locked.pk: len(attendee_names)}), types={locked.pk: locked}, quotas=quotas, now=now
         )
-        order = Order.objects.create(
-            event=event,
-            email=email,
-            language=language,
-            status=OrderStatus.PAID,
-            payment_method=PaymentMethod.FREE,
-            total_amount=ZERO,
-            currency=locked.currency,
-            paid_at=now,
-            idempotency_key=reference,
-        )
+        try:
+            with transaction.atomic():
+                order = Order.objects.create(
+                    event=event,
+                    email=email,
+                    language=language,
+                    status=OrderStatus.PAID,
+                    payment_method=PaymentMethod.FREE,
+                    total_amount=ZERO,
+                    currency=locked.currency,
+                    paid_at=now,
+                    idempotency_key=reference,
+                )
+        except IntegrityError:  # a backstop: the type's lock already serialises issues of one reference
+            return Order.objects.get(event=event, idempotency_key=reference)
         Ticket.objects.bulk_create(
             Ticket(
                 order=order,
