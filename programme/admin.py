@@ -277,7 +277,7 @@ class SessionAdmin(admin.ModelAdmin[Session]):
 
     def _event_from(self, request: HttpRequest) -> Event | None:
         event_id = request.GET.get("event") or request.POST.get("event")
-        if event_id and str(event_id).isdigit():
+        if event_id and str(event_id).isdigit() and len(str(event_id)) < 19:  # a bigint at most
             return Event.objects.filter(pk=int(event_id)).select_related("venue").first()
         return Event.objects.select_related("venue").order_by("-start_on").first()
 

@@ -46,6 +46,14 @@ def event_current() -> Event | None:
     return events.filter(end_on__gte=today).order_by("start_on").first() or events.order_by("-start_on").first()
 
 
+def event_picked(*, event_id: str | None) -> tuple[Event | None, QuerySet[Event]]:
+    """The edition an admin view's `?event=` names (else the newest) and all editions, newest first."""
+    events = Event.objects.order_by("-start_on")
+    value = event_id or ""
+    event = events.filter(pk=int(value)).first() if value.isdigit() and len(value) < 19 else None
+    return event or events.first(), events
+
+
 def release_latest(*, event: Event) -> ScheduleRelease | None:
     return ScheduleRelease.objects.filter(event=event).order_by("-sequence").first()
 

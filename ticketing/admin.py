@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from config.exceptions import ApplicationError
 from programme.models import Event
+from programme.selectors import event_picked
 from ticketing import tasks
 from ticketing.enums import OrderStatus, PaymentMethod, PaymentProvider
 from ticketing.forms import RefundForm
@@ -158,10 +159,7 @@ class TicketTypeAdmin(admin.ModelAdmin[TicketType]):
     def sales_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        event_id = request.GET.get("event", "")
-        events = Event.objects.order_by("-start_on")
-        event = events.filter(pk=int(event_id)).first() if event_id.isdigit() and len(event_id) < 19 else None
-        event = event or events.first()
+        event, events = event_picked(event_id=request.GET.get("event"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

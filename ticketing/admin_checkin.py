@@ -13,7 +13,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from programme.models import Event
+from programme.selectors import event_picked
+from ticketing.admin import ReadOnlyMixin  # (ticketing.admin imports this module at its end)
 from ticketing.models import CheckIn, CheckInList, Device
 from ticketing.selectors_checkin import live_figures
 from ticketing.services.checkin import device_cache_clear, device_create, device_revoke
@@ -99,7 +100,7 @@ class DeviceAdmin(admin.ModelAdmin[Device]):
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin[CheckIn]):
+class CheckInAdmin(ReadOnlyMixin, admin.ModelAdmin[CheckIn]):
     list_display = [
         "scanned_at",
         "direction",
@@ -118,15 +119,6 @@ class CheckInAdmin(admin.ModelAdmin[CheckIn]):
     date_hierarchy = "scanned_at"
     raw_id_fields = ["ticket"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     @admin.display(description=_("attendee"), ordering="ticket__attendee_name")
     def attendee(self, obj: CheckIn) -> str:
         if obj.ticket is None:
@@ -144,10 +136,7 @@ class CheckInAdmin(admin.ModelAdmin[CheckIn]):
     def live_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        event_id = request.GET.get("event", "")
-        events = Event.objects.order_by("-start_on")
-        event = events.filter(pk=int(event_id)).first() if event_id.isdigit() and len(event_id) < 19 else None
-        event = event or events.first()
+        event, events = event_picked(event_id=request.GET.get("event"))
         figures = live_figures(event=event) if event else None
         peak = max((n for _hour, n in figures.per_hour), default=0) if figures else 0
         context = {
