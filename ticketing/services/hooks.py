@@ -2,6 +2,8 @@
 invoices, payments and mail. Called inside the service's transaction; anything that leaves the
 database (rendering, e-mail, Stripe) is scheduled with `transaction.on_commit`."""
 
+from collections.abc import Sequence
+
 from django.db import transaction
 
 from ticketing import tasks
@@ -9,7 +11,9 @@ from ticketing.enums import OrderStatus, PaymentMethod
 from ticketing.models import Order, Refund, Ticket
 
 
-def order_placed(*, order: Order) -> None:
+def order_placed(*, order: Order, tickets: Sequence[Ticket] | None = None) -> None:
+    """`tickets`: the order's tickets as the placing transaction just created them (saves the
+    invoice a re-read)."""
     if order.status == OrderStatus.PAID:
         order_paid(order=order)
         return
@@ -17,7 +21,7 @@ def order_placed(*, order: Order) -> None:
         # Public buyers pay by bank transfer against this invoice.
         from ticketing.services.invoices import invoice_issue
 
-        invoice_issue(order=order)
+        invoice_issue(order=order, placed_tickets=tickets)
     transaction.on_commit(lambda: tasks.send_order_received.enqueue(order.pk))
 
 

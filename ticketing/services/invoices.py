@@ -28,9 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -352,31 +350,16 @@ def _remaining_by_rate(
 # --------------------------------------------------------------------------------------------
 
 
-_placed: ContextVar[tuple[Order, Sequence[Ticket]] | None] = ContextVar("invoices_placed", default=None)
+def invoice_issue(*, order: Order, placed_tickets: Sequence[Ticket] | None = None) -> Invoice:
+    """Issue the invoice for an order's tickets (inside the caller's transaction).
 
-
-@contextmanager
-def order_just_placed(*, order: Order, tickets: Sequence[Ticket]) -> Iterator[None]:
-    """Inside this block (the placing transaction, around `hooks.order_placed`), `invoice_issue`
-    for this very `order` instance takes it and its `tickets` as they are in memory instead of
-    locking and reading them again: the transaction has just created them, so no one else sees
-    them before it commits, and they cannot be staler than the database."""
-    token = _placed.set((order, tickets))
-    try:
-        yield
-    finally:
-        _placed.reset(token)
-
-
-def invoice_issue(*, order: Order) -> Invoice:
-    """Issue the invoice for an order's tickets (inside the caller's transaction)."""
-    placed = _placed.get()
-    if placed is not None and placed[0] is order:
-        # Placing the order (see `order_just_placed`): no lock, no re-read, no savepoint (the
-        # placing transaction is all or nothing). The order-received mail that `order_placed`
-        # schedules attaches the invoice PDF, rendering and storing it (`invoice_pdf`): a
-        # separate render task would only render it twice.
-        tickets = placed[1]
+    `placed_tickets`: the placing transaction's own order and tickets, just created, so no one
+    else sees them before it commits and they cannot be staler than the database: no lock, no
+    re-read, no savepoint (that transaction is all or nothing). The order-received mail it
+    schedules attaches the invoice PDF, rendering and storing it (`invoice_pdf`): a separate
+    render task would only render it twice."""
+    if placed_tickets is not None:
+        tickets = placed_tickets
         lines = _ticket_lines(order, tickets)
         if order.total_amount <= 0 or not lines:
             raise InvalidOrderState(extra={"reason": "A free order gets no invoice."})

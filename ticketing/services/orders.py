@@ -38,7 +38,6 @@ from ticketing.selectors import (
     voucher_used,
 )
 from ticketing.services import hooks
-from ticketing.services.invoices import order_just_placed
 
 MAX_TICKETS_PER_ORDER = 50
 
@@ -288,8 +287,7 @@ def _place_locked(
         ]
     )
     # What follows (the invoice) takes the order and tickets just written instead of reading them.
-    with order_just_placed(order=order, tickets=created):
-        hooks.order_placed(order=order)
+    hooks.order_placed(order=order, tickets=created)
     return order
 
 
