@@ -27,7 +27,7 @@ from exhibitors.models import (
     Lead,
     LeadConsent,
 )
-from exhibitors.services import (
+from exhibitors.services.booking import (
     booking_cancel,
     booking_confirm,
     booking_passes_issue,

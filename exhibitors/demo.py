@@ -17,7 +17,8 @@ from django.utils.text import slugify
 
 from exhibitors.enums import BoothStatus, BoothType
 from exhibitors.models import Booth, BoothBooking, Exhibitor, ExhibitorCategory, ExhibitorStaff, Lead
-from exhibitors.services import booking_apply, booking_confirm, booking_passes_issue, lead_consent_grant, lead_scan
+from exhibitors.services.booking import booking_apply, booking_confirm, booking_passes_issue
+from exhibitors.services.leads import lead_consent_grant, lead_scan
 from programme.models import Event, Hall
 from ticketing.enums import OrderStatus
 from ticketing.models import Ticket

@@ -27,7 +27,8 @@ from exhibitors.selectors import (
     lead_list,
     order_ticket_leads,
 )
-from exhibitors.services import Company, application_submit, lead_consent_grant, lead_consent_withdraw
+from exhibitors.services.booking import Company, application_submit
+from exhibitors.services.leads import lead_consent_grant, lead_consent_withdraw
 from programme.exceptions import EventNotFound
 from programme.models import Event
 from programme.selectors import event_get_public

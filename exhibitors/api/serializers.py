@@ -8,7 +8,7 @@ from rest_framework import serializers
 from exhibitors.enums import BoothStatus, BoothType
 from exhibitors.models import Booth, Exhibitor, Lead
 from exhibitors.selectors import booth_exhibitor
-from exhibitors.services import booth_price
+from exhibitors.services.booking import booth_price
 
 MAX_ID = 2**63 - 1
 

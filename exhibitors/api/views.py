@@ -40,7 +40,8 @@ from exhibitors.selectors import (
     lead_list,
     leads_csv,
 )
-from exhibitors.services import booth_rates, lead_scan, lead_update
+from exhibitors.services.booking import booth_rates
+from exhibitors.services.leads import lead_scan, lead_update
 from programme.models import Event
 from programme.selectors import event_get_public
 from ticketing.api.checkin import DeviceAuthentication

@@ -5,7 +5,8 @@ from django.contrib.auth.models import User
 
 from exhibitors.enums import BookingStatus, BoothStatus
 from exhibitors.models import Booth, BoothBooking
-from exhibitors.services import booking_confirm, lead_scan
+from exhibitors.services.booking import booking_confirm
+from exhibitors.services.leads import lead_scan
 from tests.factories.exhibitors import BoothBookingFactory, BoothFactory, ExhibitorFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from exhibitors.models import Lead
-from exhibitors.services import booking_confirm, lead_consent_grant
+from exhibitors.services.booking import booking_confirm
+from exhibitors.services.leads import lead_consent_grant
 from tests.factories.exhibitors import (
     BoothBookingFactory,
     BoothFactory,

@@ -4,7 +4,7 @@ import pytest
 
 from exhibitors.enums import BookingStatus
 from exhibitors.models import BoothBooking, Exhibitor
-from exhibitors.services import lead_consent_grant, lead_scan
+from exhibitors.services.leads import lead_consent_grant, lead_scan
 from tests.factories.exhibitors import ExhibitorStaffFactory
 from tests.factories.ticketing import PaidTicketFactory
 

@@ -12,7 +12,7 @@ from PIL import Image
 from exhibitors.enums import BookingStatus, BoothStatus, BoothType
 from exhibitors.exceptions import BookingNotApplied, BoothTaken, BoothUnavailable
 from exhibitors.models import Booth, BoothBooking, BoothRate, Exhibitor, validate_logo
-from exhibitors.services import (
+from exhibitors.services.booking import (
     Company,
     application_submit,
     booking_cancel,

@@ -12,7 +12,7 @@ from django.db import connections
 from exhibitors.enums import BookingStatus, BoothStatus
 from exhibitors.exceptions import ExhibitorsError
 from exhibitors.models import Booth, BoothBooking
-from exhibitors.services import booking_confirm
+from exhibitors.services.booking import booking_confirm
 from tests.factories.exhibitors import BoothBookingFactory, BoothFactory, ExhibitorFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -57,7 +57,7 @@ def test_simultaneous_confirms_onto_one_booth_confirm_exactly_one(organisers):
 def test_issuing_one_bookings_passes_at_once_makes_one_order():
     from decimal import Decimal
 
-    from exhibitors.services import booking_passes_issue
+    from exhibitors.services.booking import booking_passes_issue
     from tests.factories.ticketing import TicketTypeFactory
     from ticketing.enums import TicketCategory
     from ticketing.models import Order

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from exhibitors.exceptions import InvalidTicketCode, TicketNotFound
 from exhibitors.models import Lead
 from exhibitors.selectors import leads_csv
-from exhibitors.services import lead_consent_grant, lead_consent_withdraw, lead_scan, lead_update
+from exhibitors.services.leads import lead_consent_grant, lead_consent_withdraw, lead_scan, lead_update
 from tests.factories.programme import EventFactory
 from tests.factories.ticketing import PaidTicketFactory
 from ticketing.signing import sign_ticket

@@ -3,7 +3,7 @@
 import pytest
 
 from exhibitors.models import Lead, LeadConsent
-from exhibitors.services import lead_consent_grant, lead_scan
+from exhibitors.services.leads import lead_consent_grant, lead_scan
 from tests.factories.ticketing import PaidTicketFactory
 
 pytestmark = pytest.mark.django_db

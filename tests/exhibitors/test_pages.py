@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from exhibitors.enums import BoothStatus
-from exhibitors.services import booking_confirm
+from exhibitors.services.booking import booking_confirm
 from tests.factories.exhibitors import BoothBookingFactory, BoothFactory, ExhibitorCategoryFactory, ExhibitorFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.core import mail
 
 from exhibitors.enums import BookingStatus
 from exhibitors.selectors import passes_reference
-from exhibitors.services import booking_confirm, booking_passes_issue
+from exhibitors.services.booking import booking_confirm, booking_passes_issue
 from programme.models import BERLIN
 from tests.factories.exhibitors import BoothBookingFactory, BoothFactory, ExhibitorFactory, ExhibitorStaffFactory
 from tests.factories.programme import EventFactory

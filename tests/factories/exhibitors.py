@@ -90,6 +90,6 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def lead_device_with_token(*, exhibitor, name="Lead scanner 1"):  # type: ignore[no-untyped-def]
     """A lead scanner of `exhibitor` (as `create_device --exhibitor` makes it) and its token."""
-    from exhibitors.services import lead_device_create
+    from exhibitors.services.booking import lead_device_create
 
     return lead_device_create(exhibitor=exhibitor, name=name)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from exhibitors.models import Exhibitor
-from exhibitors.services import lead_device_create
+from exhibitors.services.booking import lead_device_create
 from programme.models import Event
 from ticketing.exceptions import CheckInListNotFound
 from ticketing.models import CheckInList

@@ -1,4 +1,4 @@
-"""The only writers of the exhibitors app: bookings, booth prices and passes, lead scans and consent."""
+"""Exhibitors and their booth bookings: prices, passes, applications, confirmation, cancellation."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext_lazy as _
 
 from exhibitors.enums import BookingStatus, BoothStatus
 from exhibitors.exceptions import (
@@ -19,8 +17,6 @@ from exhibitors.exceptions import (
     BookingWrongEdition,
     BoothTaken,
     BoothUnavailable,
-    InvalidTicketCode,
-    TicketNotFound,
 )
 from exhibitors.models import (
     DEFAULT_PRICE_PER_SQM,
@@ -30,23 +26,18 @@ from exhibitors.models import (
     BoothRate,
     Exhibitor,
     ExhibitorDevice,
-    Lead,
-    LeadConsent,
 )
 from exhibitors.selectors import passes_reference
 from programme.models import Event
 from ticketing.enums import DeviceKind, TicketCategory
-from ticketing.models import Device, Order, Ticket, TicketType
+from ticketing.models import Device, Order, TicketType
 from ticketing.money import quantize
 from ticketing.services.checkin import device_create
 from ticketing.services.orders import order_issue_complimentary
-from ticketing.signing import verify_ticket
 
 PASSES_BASE = 3
 PASSES_BASE_AREA = Decimal("20")
 PASSES_STEP_AREA = Decimal("10")
-MAX_TAGS = 20
-MAX_TAG_LENGTH = 50
 
 
 # Prices and passes -----------------------------------------------------------------------------
@@ -285,146 +276,3 @@ def booth_unblock(*, booth: Booth) -> Booth:
             locked.status = BoothStatus.AVAILABLE
             locked.save(update_fields=["status", "updated_at"])
     return locked
-
-
-# Leads -----------------------------------------------------------------------------------------
-
-
-def _clean_tags(tags: list[str]) -> list[str]:
-    cleaned: list[str] = []
-    for tag in tags:
-        tag = str(tag).strip()[:MAX_TAG_LENGTH]
-        if tag and tag not in cleaned:
-            cleaned.append(tag)
-    if len(cleaned) > MAX_TAGS:
-        raise ValidationError({"tags": [_("At most 20 tags.")]}, code="too_many_tags")
-    return cleaned
-
-
-def _check_rating(rating: int | None) -> None:
-    if rating is not None and not 1 <= rating <= 5:
-        raise ValidationError({"rating": [_("Rate from 1 to 5.")]}, code="rating_range")
-
-
-def _ticket_for_code(*, event_id: int, code: str) -> Ticket:
-    claim = verify_ticket(code)
-    if claim is None:
-        raise InvalidTicketCode()
-    ticket = (
-        Ticket.objects.select_related("order")
-        .filter(pk=claim.ticket_id, order__event_id=event_id, is_cancelled=False)
-        .first()
-        if claim.event_id == event_id
-        else None
-    )
-    if ticket is None or ticket.code != code:  # another edition's, gone, cancelled or re-issued
-        raise TicketNotFound()
-    return ticket
-
-
-def _apply_consent(lead: Lead, *, ticket: Ticket, consent: bool) -> None:
-    """Contact fields are copied only when the attendee opted in and the staff confirmed it at the
-    (latest) scan; otherwise the lead keeps nothing but the scan itself."""
-    opted_in = LeadConsent.objects.filter(ticket=ticket, withdrawn_at__isnull=True).exists()
-    lead.has_consent = bool(consent and opted_in)
-    if lead.has_consent:
-        lead.contact_name = ticket.attendee_name
-        lead.contact_email = ticket.attendee_email or ticket.order.email
-        lead.contact_company = ticket.order.billing_company
-    else:
-        lead.contact_name = lead.contact_email = lead.contact_company = ""
-
-
-def lead_scan(
-    *,
-    exhibitor: Exhibitor,
-    code: str,
-    consent: bool,
-    notes: str | None = None,
-    rating: int | None = None,
-    tags: list[str] | None = None,
-    user: Any = None,
-    device: Device | None = None,
-    now: dt.datetime | None = None,
-) -> tuple[Lead, bool]:
-    """Record a badge scan by an exhibitor: a new lead (True) or the update of its lead (False)."""
-    now = now or timezone.now()
-    _check_rating(rating)
-    clean_tags = _clean_tags(tags) if tags is not None else None
-    ticket = _ticket_for_code(event_id=exhibitor.event_id, code=code)
-    scanned_by = user if getattr(user, "pk", None) else None
-    with transaction.atomic():
-        lead = Lead.objects.select_for_update().filter(exhibitor=exhibitor, ticket=ticket).first()
-        created = lead is None
-        if lead is None:
-            lead = Lead(exhibitor=exhibitor, ticket=ticket, first_scanned_at=now, scan_count=0)
-        lead.last_scanned_at = now
-        lead.scan_count += 1
-        lead.scanned_by = scanned_by
-        lead.scanned_by_device = device
-        if notes is not None:
-            lead.notes = notes.strip()
-        if rating is not None:
-            lead.rating = rating
-        if clean_tags is not None:
-            lead.tags = clean_tags
-        _apply_consent(lead, ticket=ticket, consent=consent)
-        if created:
-            try:
-                with transaction.atomic():
-                    lead.save()
-            except IntegrityError:
-                # The same badge was scanned for this exhibitor on another connection just now.
-                return lead_scan(
-                    exhibitor=exhibitor,
-                    code=code,
-                    consent=consent,
-                    notes=notes,
-                    rating=rating,
-                    tags=tags,
-                    user=user,
-                    device=device,
-                    now=now,
-                )[0], False
-        else:
-            lead.save()
-    return lead, created
-
-
-def lead_update(
-    *, lead: Lead, notes: str | None = None, rating: int | None = None, tags: list[str] | None = None
-) -> Lead:
-    """Notes, rating and tags of a lead (what is not given stays)."""
-    _check_rating(rating)
-    fields: list[str] = []
-    if notes is not None:
-        lead.notes, fields = notes.strip(), [*fields, "notes"]
-    if rating is not None:
-        lead.rating, fields = rating, [*fields, "rating"]
-    if tags is not None:
-        lead.tags, fields = _clean_tags(tags), [*fields, "tags"]
-    if fields:
-        with transaction.atomic():
-            lead.save(update_fields=fields)
-    return lead
-
-
-def lead_consent_grant(*, ticket: Ticket, now: dt.datetime | None = None) -> LeadConsent:
-    """The attendee agrees that exhibitors who scan the badge (and confirm it) get the contact fields."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        consent, _created = LeadConsent.objects.update_or_create(
-            ticket=ticket, defaults={"granted_at": now, "withdrawn_at": None}
-        )
-    return consent
-
-
-def lead_consent_withdraw(*, ticket: Ticket, now: dt.datetime | None = None) -> int:
-    """The attendee revokes the opt-in: every lead of the ticket loses its contact fields at once.
-    Returns how many leads were cleared."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        LeadConsent.objects.filter(ticket=ticket, withdrawn_at__isnull=True).update(withdrawn_at=now)
-        return Lead.objects.filter(ticket=ticket, has_consent=True).update(
-            has_consent=False, contact_name="", contact_email="", contact_company=""
-        )
