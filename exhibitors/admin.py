@@ -35,7 +35,10 @@ from exhibitors.services.booking import (
     booth_price,
     booth_unblock,
 )
-from ticketing.admin import ReadOnlyMixin
+from exhibitors.services.invoices import booking_invoice_issue, booking_invoice_reissue, booking_mark_paid
+from ticketing.admin import ReadOnlyMixin, invoice_links
+from ticketing.enums import InvoiceKind
+from ticketing.models import Invoice
 
 
 @admin.register(ExhibitorCategory)
@@ -173,6 +176,7 @@ class BoothBookingAdmin(admin.ModelAdmin[BoothBooking]):
         "wished_booth_type",
         "wished_size",
         "price_amount",
+        "invoice_state",
         "applied_at",
     ]
     list_filter = ["event", "status", "wished_booth_type", "booth__hall"]
@@ -189,8 +193,30 @@ class BoothBookingAdmin(admin.ModelAdmin[BoothBooking]):
         "confirmed_at",
         "confirmed_by",
         "cancelled_at",
+        "paid_at",
+        "invoices",
     ]
-    actions = ["confirm", "issue_passes", "cancel"]
+    actions = ["confirm", "issue_passes", "issue_invoice", "reissue_invoice", "mark_paid", "cancel"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[BoothBooking]:
+        return super().get_queryset(request).prefetch_related("invoice_links__invoice__cancelled_by")
+
+    def _invoices(self, obj: BoothBooking) -> list[Invoice]:
+        return [link.invoice for link in obj.invoice_links.all()]
+
+    @admin.display(description=_("invoice"))
+    def invoice_state(self, obj: BoothBooking) -> str:
+        open_invoices = [
+            i for i in self._invoices(obj) if i.kind == InvoiceKind.INVOICE and not hasattr(i, "cancelled_by")
+        ]
+        if not open_invoices:
+            return "—"
+        number = open_invoices[-1].number
+        return f"{number} · {_('paid')}" if obj.paid_at else f"{number} · {_('open')}"
+
+    @admin.display(description=_("invoices"))
+    def invoices(self, obj: BoothBooking) -> str:
+        return invoice_links(self._invoices(obj))
 
     @admin.display(description=_("wished size"))
     def wished_size(self, obj: BoothBooking) -> str:
@@ -246,13 +272,56 @@ class BoothBookingAdmin(admin.ModelAdmin[BoothBooking]):
             ),
         )
 
-    @admin.action(description=_("Cancel the selected bookings (frees their booths)"), permissions=["change"])
+    @admin.action(description=_("Issue the invoice of the selected confirmed bookings"), permissions=["change"])
+    def issue_invoice(self, request: HttpRequest, queryset: QuerySet[BoothBooking]) -> None:
+        _each(
+            self,
+            request,
+            queryset,
+            lambda booking: booking_invoice_issue(booking=booking),
+            lambda n: (
+                ngettext(
+                    "Invoice issued (or already there) for %(count)d booking.",
+                    "Invoices issued (or already there) for %(count)d bookings.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(
+        description=_("Correct the invoice: cancel it and invoice again with the exhibitor's current data"),
+        permissions=["change"],
+    )
+    def reissue_invoice(self, request: HttpRequest, queryset: QuerySet[BoothBooking]) -> None:
+        _each(
+            self,
+            request,
+            queryset,
+            lambda booking: booking_invoice_reissue(booking=booking),
+            lambda n: ngettext("%(count)d invoice corrected.", "%(count)d invoices corrected.", n) % {"count": n},
+        )
+
+    @admin.action(description=_("Mark the booth invoice paid (bank transfer received)"), permissions=["change"])
+    def mark_paid(self, request: HttpRequest, queryset: QuerySet[BoothBooking]) -> None:
+        _each(
+            self,
+            request,
+            queryset,
+            lambda booking: booking_mark_paid(booking=booking),
+            lambda n: ngettext("%(count)d booking marked paid.", "%(count)d bookings marked paid.", n) % {"count": n},
+        )
+
+    @admin.action(
+        description=_("Cancel the selected bookings (frees their booths, cancels invoices and passes)"),
+        permissions=["change"],
+    )
     def cancel(self, request: HttpRequest, queryset: QuerySet[BoothBooking]) -> None:
         _each(
             self,
             request,
             queryset,
-            lambda booking: booking_cancel(booking=booking),
+            lambda booking: booking_cancel(booking=booking, user=request.user),
             lambda n: ngettext("%(count)d booking cancelled.", "%(count)d bookings cancelled.", n) % {"count": n},
         )
 

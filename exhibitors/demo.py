@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from exhibitors.enums import BoothStatus, BoothType
 from exhibitors.models import Booth, BoothBooking, Exhibitor, ExhibitorCategory, ExhibitorStaff, Lead
 from exhibitors.services.booking import booking_apply, booking_confirm, booking_passes_issue
+from exhibitors.services.invoices import booking_invoice_issue
 from exhibitors.services.leads import lead_consent_grant, lead_scan
 from programme.models import Event, Hall
 from ticketing.enums import OrderStatus
@@ -206,14 +207,15 @@ def load_demo_exhibitors(*, event: Event, staff_user: Any, organiser: Any = None
             contact_email=exhibitor.email,
         )
         if wanted is not None:
-            # Passes only for the demo exhibitor (below): each issue renders and mails a tickets PDF,
+            # Passes and invoice only for the demo exhibitor (below): each renders and mails a PDF,
             # which in debug happens at once; organisers issue the others from the booking admin.
-            booking_confirm(booking=booking, booth=wanted, user=organiser, issue_passes=False)
+            booking_confirm(booking=booking, booth=wanted, user=organiser, issue_passes=False, issue_invoice=False)
 
     demo = exhibitors[0]
     demo_booking = BoothBooking.objects.confirmed().filter(exhibitor=demo).first()
     if demo_booking is not None:
         booking_passes_issue(booking=demo_booking)
+        booking_invoice_issue(booking=demo_booking)
     if staff_user is not None:
         ExhibitorStaff.objects.get_or_create(exhibitor=demo, user=staff_user)
     # Leads: the demo exhibitor scanned a few visitors; two of them agreed to share their contact data.

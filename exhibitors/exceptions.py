@@ -25,6 +25,12 @@ class BookingNotApplied(ExhibitorsError):
     default_message = _("Only an open application can be confirmed.")
 
 
+class BookingNotConfirmed(ExhibitorsError):
+    code = "booking_not_confirmed"
+    http_status = 409
+    default_message = _("Only a confirmed booking has an invoice.")
+
+
 class BookingWrongEdition(ExhibitorsError):
     code = "booking_wrong_edition"
     default_message = _("The booth belongs to another edition.")
@@ -50,3 +56,20 @@ class ExhibitorNotFound(ExhibitorsError):
 class ExhibitorRequired(ExhibitorsError):
     code = "exhibitor_required"
     default_message = _("You work for several exhibitors: name one with ?exhibitor=<slug>.")
+
+
+class PassNotFound(ExhibitorsError):
+    code = "pass_not_found"
+    http_status = 404
+    default_message = _("This is not one of your staff passes.")
+
+
+class ExtraPassesUnavailable(ExhibitorsError):
+    code = "extra_passes_unavailable"
+    http_status = 409
+    default_message = _("Extra passes are not on sale for this edition.")
+
+
+class BillingAddressMissing(ExhibitorsError):
+    code = "billing_address_missing"
+    default_message = _("Please complete your company's address in your profile first: the invoice needs it.")

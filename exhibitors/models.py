@@ -20,7 +20,7 @@ from config.i18n import Translated, translated_char_fields, translated_text_fiel
 from exhibitors.enums import BookingStatus, BoothStatus, BoothType
 from programme.models import Event, Hall
 from ticketing.enums import DeviceKind
-from ticketing.models import Device, Ticket, money_field
+from ticketing.models import Device, Invoice, Order, Ticket, money_field
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
@@ -35,7 +35,7 @@ DEFAULT_PRICE_PER_SQM = {
 }
 
 
-RESERVED_EXHIBITOR_SLUGS = {"apply", "leads"}  # pages beside /<event>/exhibitors/<slug>/
+RESERVED_EXHIBITOR_SLUGS = {"apply", "leads", "portal"}  # pages beside /<event>/exhibitors/<slug>/
 
 
 def not_reserved_exhibitor_slug(value: str) -> None:
@@ -247,6 +247,13 @@ class BoothBooking(models.Model):
     message = models.TextField(_("message"), blank=True)
     contact_name = models.CharField(_("contact person"), max_length=200)
     contact_email = models.EmailField(_("contact e-mail"))
+    language = models.CharField(
+        _("language"), max_length=8, default="de", help_text=_("Of the mails and the invoice to the exhibitor.")
+    )
+    leitweg_id = models.CharField(
+        _("Leitweg-ID"), max_length=50, blank=True, help_text=_("Public buyers: their invoice is sent as an XRechnung.")
+    )
+    po_number = models.CharField(_("purchase-order number"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=BookingStatus.choices, default=BookingStatus.APPLIED)
     booth = models.ForeignKey(
         Booth, on_delete=models.PROTECT, null=True, blank=True, related_name="bookings", verbose_name=_("booth")
@@ -261,6 +268,7 @@ class BoothBooking(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True, editable=False)
 
     objects = BoothBookingQuerySet.as_manager()
 
@@ -285,6 +293,44 @@ class BoothBooking(models.Model):
     @property
     def wished_area(self) -> Decimal:
         return (self.wished_width or Decimal("0")) * (self.wished_depth or Decimal("0"))
+
+
+class BoothInvoice(models.Model):
+    """Links an invoice (or its cancellation) of the ticketing app's numbering to a booth booking."""
+
+    invoice = models.OneToOneField(
+        Invoice, on_delete=models.PROTECT, primary_key=True, related_name="booth_link", verbose_name=_("invoice")
+    )
+    booking = models.ForeignKey(
+        BoothBooking, on_delete=models.PROTECT, related_name="invoice_links", verbose_name=_("booking")
+    )
+
+    class Meta:
+        verbose_name = _("booth invoice")
+        verbose_name_plural = _("booth invoices")
+        ordering = ["booking", "invoice"]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} · {self.booking}"
+
+
+class ExtraPassOrder(models.Model):
+    """An order of extra staff passes an exhibitor bought from its portal (at the pass type's price)."""
+
+    order = models.OneToOneField(
+        Order, on_delete=models.PROTECT, primary_key=True, related_name="exhibitor_link", verbose_name=_("order")
+    )
+    exhibitor = models.ForeignKey(
+        Exhibitor, on_delete=models.PROTECT, related_name="extra_pass_orders", verbose_name=_("exhibitor")
+    )
+
+    class Meta:
+        verbose_name = _("extra pass order")
+        verbose_name_plural = _("extra pass orders")
+        ordering = ["exhibitor", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.exhibitor}"
 
 
 class ExhibitorStaff(models.Model):

@@ -15,8 +15,8 @@ from exhibitors.enums import BookingStatus
 from exhibitors.exceptions import ExhibitorNotFound
 from exhibitors.models import Booth, BoothBooking, Exhibitor, ExhibitorDevice, ExhibitorStaff, Lead, LeadConsent
 from programme.models import BERLIN, Event, Hall
-from ticketing.enums import DeviceKind
-from ticketing.models import Device, Order, Ticket
+from ticketing.enums import DeviceKind, InvoiceKind, OrderStatus, TicketCategory
+from ticketing.models import Device, Invoice, Order, Ticket, TicketType
 
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -224,14 +224,89 @@ def passes_reference(booking: BoothBooking) -> str:
     return f"exhibitor-passes-{booking.pk}"
 
 
+def pass_type(*, event_id: int) -> TicketType | None:
+    """The edition's exhibitor-pass ticket type: included passes are issued free of it, extra
+    passes are sold at its price."""
+    return (
+        TicketType.objects.filter(event_id=event_id, category=TicketCategory.EXHIBITOR_PASS, is_active=True)
+        .order_by("position", "pk")
+        .first()
+    )
+
+
 def exhibitor_pass_orders(*, exhibitor: Exhibitor) -> list[Order]:
-    """The orders holding the staff passes of the exhibitor's confirmed bookings (with their tickets)."""
+    """The orders holding the exhibitor's staff passes, oldest first, with their tickets: those its
+    confirmed bookings include and the extra ones it bought."""
     keys = [
         passes_reference(booking) for booking in BoothBooking.objects.confirmed().filter(exhibitor=exhibitor).only("pk")
     ]
     return list(
-        Order.objects.filter(event_id=exhibitor.event_id, idempotency_key__in=keys)
+        Order.objects.filter(event_id=exhibitor.event_id)
+        .filter(Q(idempotency_key__in=keys) | Q(exhibitor_link__exhibitor=exhibitor))
         .select_related("event")
-        .prefetch_related("tickets")
+        .prefetch_related(Prefetch("tickets", queryset=Ticket.objects.select_related("ticket_type").order_by("pk")))
         .order_by("pk")
+    )
+
+
+def exhibitor_pass_ticket(*, exhibitor: Exhibitor, ticket_id: int) -> Ticket | None:
+    """One valid pass of the exhibitor's (None for anyone else's ticket)."""
+    orders = [order.pk for order in exhibitor_pass_orders(exhibitor=exhibitor) if order.status == OrderStatus.PAID]
+    return (
+        Ticket.objects.filter(pk=ticket_id, order_id__in=orders, is_cancelled=False)
+        .select_related("order__event", "ticket_type")
+        .first()
+    )
+
+
+def exhibitor_bookings(*, exhibitor: Exhibitor) -> list[BoothBooking]:
+    """The exhibitor's bookings, newest first, with booth, hall, invoices (`invoice_list`) and
+    `reference`."""
+    bookings = list(
+        BoothBooking.objects.filter(exhibitor=exhibitor).select_related("booth__hall").order_by("-applied_at", "-pk")
+    )
+    invoices: dict[int, list[Invoice]] = {}
+    for invoice in (
+        Invoice.objects.filter(booth_link__booking__in=bookings)
+        .select_related("booth_link")
+        .prefetch_related("cancelled_by")
+        .order_by("year", "sequence")
+    ):
+        invoices.setdefault(invoice.booth_link.booking_id, []).append(invoice)
+    for booking in bookings:
+        booking.invoice_list = invoices.get(booking.pk, [])  # type: ignore[attr-defined]
+        booking.reference = booking_reference(booking)  # type: ignore[attr-defined]
+    return bookings
+
+
+def booking_reference(booking: BoothBooking) -> str:
+    """The number the exhibitor quotes for a booking (on its invoice, in mails)."""
+    return f"B-{booking.pk:06d}"
+
+
+def booking_invoices(*, booking: BoothBooking) -> list[Invoice]:
+    """The booking's invoices and cancellation invoices, oldest first."""
+    return list(
+        Invoice.objects.filter(booth_link__booking=booking)
+        .select_related("cancels")
+        .prefetch_related("cancelled_by")
+        .order_by("year", "sequence")
+    )
+
+
+def booking_open_invoice(*, booking: BoothBooking) -> Invoice | None:
+    """The booking's invoice that no cancellation invoice cancels, if any."""
+    return (
+        Invoice.objects.filter(booth_link__booking=booking, kind=InvoiceKind.INVOICE, cancelled_by__isnull=True)
+        .order_by("-year", "-sequence")
+        .first()
+    )
+
+
+def booth_invoice_get(*, exhibitor: Exhibitor, invoice_id: int) -> Invoice | None:
+    """One of the exhibitor's booth invoices (None for anyone else's)."""
+    return (
+        Invoice.objects.filter(pk=invoice_id, booth_link__booking__exhibitor=exhibitor)
+        .select_related("booth_link__booking")
+        .first()
     )

@@ -5,7 +5,7 @@ reject, cancel, refund), each one service call. Payments, refunds, invoices and 
 history and can only be looked at.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -16,7 +16,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -293,6 +294,11 @@ class InvoiceInline(ReadOnlyMixin, admin.TabularInline[Invoice, Order]):
     readonly_fields = INVOICE_FIELDS
     extra = 0
 
+    @admin.display(description=_("buyer"))
+    def buyer_name(self, obj: Invoice) -> str:
+        """The company or name invoiced (an invoice without an order, e.g. a booth, has only this)."""
+        return str(obj.buyer.get("company") or obj.buyer.get("name") or obj.buyer.get("email") or "—")
+
     @admin.display(description=_("PDF"))
     def pdf_link(self, obj: Invoice) -> str:
         return _invoice_pdf_link(obj)
@@ -308,6 +314,21 @@ def _invoice_pdf_link(invoice: Invoice) -> str:
     return format_html(
         '<a href="{}">{}</a>', reverse("admin:ticketing_invoice_pdf", args=[invoice.pk]), _("Download PDF")
     )
+
+
+def invoice_links(invoices: Iterable[Invoice]) -> str:
+    """Each invoice's number, kind and PDF link, one per line (for other apps' admin pages too)."""
+    rows = [
+        format_html(
+            '{} · {} · <a href="{}">{}</a>',
+            invoice.number,
+            invoice.get_kind_display(),
+            reverse("admin:ticketing_invoice_pdf", args=[invoice.pk]),
+            _("PDF"),
+        )
+        for invoice in invoices
+    ]
+    return format_html_join(mark_safe("<br>"), "{}", ((row,) for row in rows)) if rows else "—"
 
 
 def _invoice_xml_link(invoice: Invoice) -> str:
@@ -666,6 +687,7 @@ class InvoiceAdmin(ReadOnlyMixin, admin.ModelAdmin[Invoice]):
         "number",
         "kind",
         "order",
+        "buyer_name",
         "issued_on",
         "net_amount",
         "vat_amount",
@@ -675,10 +697,15 @@ class InvoiceAdmin(ReadOnlyMixin, admin.ModelAdmin[Invoice]):
     ]
     list_filter = ["kind", "year", "order__event"]
     list_select_related = ["order"]
-    search_fields = ["number", "order__code", "order__email", "order__billing_company"]
+    search_fields = ["number", "order__code", "order__email", "order__billing_company", "buyer__company"]
     ordering = ["-year", "-sequence"]
     exclude = ["pdf", "xrechnung"]
     readonly_fields = ["pdf_link", "xml_link"]
+
+    @admin.display(description=_("buyer"))
+    def buyer_name(self, obj: Invoice) -> str:
+        """The company or name invoiced (an invoice without an order, e.g. a booth, has only this)."""
+        return str(obj.buyer.get("company") or obj.buyer.get("name") or obj.buyer.get("email") or "—")
 
     @admin.display(description=_("PDF"))
     def pdf_link(self, obj: Invoice) -> str:

@@ -3,7 +3,7 @@ a service. In development and tests they run immediately; in production a worker
 
 from django.tasks import task
 
-from ticketing.models import Invoice, Order, Refund
+from ticketing.models import Invoice, Order, Refund, Ticket
 
 
 def _order(order_id: int) -> Order | None:
@@ -66,6 +66,14 @@ def send_refund(refund_id: int) -> None:
 
     if refund := Refund.objects.select_related("order__event").filter(pk=refund_id).first():
         refund_send(refund=refund)
+
+
+@task
+def send_ticket(ticket_id: int) -> None:
+    from ticketing.services.mail import ticket_send
+
+    if ticket := Ticket.objects.select_related("order__event__venue", "ticket_type").filter(pk=ticket_id).first():
+        ticket_send(ticket=ticket)
 
 
 @task

@@ -75,6 +75,10 @@ def xrechnung_build(*, invoice: Invoice) -> bytes:
             note = IncludedNote()
             note.content = _("Order %(code)s") % {"code": buyer["order_code"]}
             doc.header.notes.add(note)
+        if buyer.get("reference"):
+            note = IncludedNote()
+            note.content = _("Booking %(reference)s") % {"reference": buyer["reference"]}
+            doc.header.notes.add(note)
 
     # Parties (BG-4 seller with contact BG-6 and VAT ID BT-31, BG-7 buyer)
     agreement = doc.trade.agreement

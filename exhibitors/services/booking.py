@@ -27,13 +27,14 @@ from exhibitors.models import (
     Exhibitor,
     ExhibitorDevice,
 )
-from exhibitors.selectors import passes_reference
+from exhibitors.selectors import pass_type, passes_reference
+from exhibitors.services.invoices import booking_invoice_cancel, booking_invoice_issue
 from programme.models import Event
-from ticketing.enums import DeviceKind, TicketCategory
-from ticketing.models import Device, Order, TicketType
+from ticketing.enums import DeviceKind, OrderStatus
+from ticketing.models import Device, Order
 from ticketing.money import quantize
 from ticketing.services.checkin import device_create
-from ticketing.services.orders import order_issue_complimentary
+from ticketing.services.orders import order_cancel, order_issue_complimentary
 
 PASSES_BASE = 3
 PASSES_BASE_AREA = Decimal("20")
@@ -129,6 +130,9 @@ def booking_apply(
     contact_email: str,
     co_exhibitors: str = "",
     message: str = "",
+    leitweg_id: str = "",
+    po_number: str = "",
+    language: str = "de",
 ) -> BoothBooking:
     """An exhibitor's application for a booth of a wished type and size (status applied)."""
     booking = BoothBooking(
@@ -141,6 +145,9 @@ def booking_apply(
         contact_email=contact_email,
         co_exhibitors=co_exhibitors.strip(),
         message=message.strip(),
+        leitweg_id=leitweg_id.strip(),
+        po_number=po_number.strip(),
+        language=(language or "de")[:8],
     )
     booking.full_clean()
     with transaction.atomic():
@@ -162,11 +169,13 @@ def booking_confirm(
     user: Any = None,
     now: dt.datetime | None = None,
     issue_passes: bool = True,
+    issue_invoice: bool = True,
 ) -> BoothBooking:
     """Confirm an application onto a booth. The booth's row is locked first (then the booking's), and
     the booth's bookings are re-checked under the lock; the partial unique constraint backs it.
-    A booth already booked raises `BoothTaken` (409 `booth_taken`). The passes the booth includes are
-    issued in the same transaction (`booking_passes_issue`) unless `issue_passes` is off."""
+    A booth already booked raises `BoothTaken` (409 `booth_taken`). The passes the booth includes and
+    the booth invoice are issued in the same transaction (`booking_passes_issue`,
+    `booking_invoice_issue`) unless `issue_passes` / `issue_invoice` is off."""
     now = now or timezone.now()
     with transaction.atomic():
         locked_booth = Booth.objects.select_for_update().select_related("event").get(pk=booth.pk)
@@ -198,6 +207,8 @@ def booking_confirm(
         Exhibitor.objects.filter(pk=locked.exhibitor_id).update(is_public=True, updated_at=now)
         if issue_passes:
             booking_passes_issue(booking=locked, now=now)
+        if issue_invoice:
+            booking_invoice_issue(booking=locked)
     return locked
 
 
@@ -208,17 +219,13 @@ def booking_passes_issue(*, booking: BoothBooking, now: dt.datetime | None = Non
     the edition has no exhibitor-pass type or the booking includes no passes."""
     if booking.status != BookingStatus.CONFIRMED or not booking.passes_included:
         return None
-    pass_type = (
-        TicketType.objects.filter(event_id=booking.event_id, category=TicketCategory.EXHIBITOR_PASS, is_active=True)
-        .order_by("position", "pk")
-        .first()
-    )
-    if pass_type is None:
+    ticket_type = pass_type(event_id=booking.event_id)
+    if ticket_type is None:
         return None
     exhibitor = booking.exhibitor
     return order_issue_complimentary(
         event=exhibitor.event,
-        ticket_type=pass_type,
+        ticket_type=ticket_type,
         email=booking.contact_email,
         attendee_names=[f"{exhibitor.name} – Standpersonal {n}" for n in range(1, booking.passes_included + 1)],
         reference=passes_reference(booking),
@@ -226,8 +233,9 @@ def booking_passes_issue(*, booking: BoothBooking, now: dt.datetime | None = Non
     )
 
 
-def booking_cancel(*, booking: BoothBooking, now: dt.datetime | None = None) -> BoothBooking:
-    """Cancel an application or a confirmed booking; a confirmed one frees its booth. Twice changes nothing."""
+def booking_cancel(*, booking: BoothBooking, user: Any = None, now: dt.datetime | None = None) -> BoothBooking:
+    """Cancel an application or a confirmed booking. A confirmed one frees its booth, its invoice is
+    cancelled by a cancellation invoice and its staff passes are revoked. Twice changes nothing."""
     now = now or timezone.now()
     with transaction.atomic():
         booth_id = BoothBooking.objects.filter(pk=booking.pk).values_list("booth_id", flat=True).get()
@@ -242,6 +250,13 @@ def booking_cancel(*, booking: BoothBooking, now: dt.datetime | None = None) -> 
         if was_confirmed and booth is not None and booth.status == BoothStatus.BOOKED:
             booth.status = BoothStatus.AVAILABLE
             booth.save(update_fields=["status", "updated_at"])
+        if was_confirmed:
+            booking_invoice_cancel(booking=locked)
+            passes = Order.objects.filter(
+                event_id=locked.event_id, idempotency_key=passes_reference(locked), status=OrderStatus.PAID
+            ).first()
+            if passes is not None:
+                order_cancel(order=passes, user=user, now=now)
     return locked
 
 

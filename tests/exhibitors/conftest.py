@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from tests.factories.exhibitors import ExhibitorFactory, ExhibitorStaffFactory, lead_device_with_token
@@ -38,3 +40,17 @@ def lead_token(exhibitor):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def staff_user(exhibitor):  # type: ignore[no-untyped-def]
     return ExhibitorStaffFactory(exhibitor=exhibitor).user
+
+
+@pytest.fixture
+def future_event(db):  # type: ignore[no-untyped-def]
+    """An edition two months ahead (names can still change, passes are on sale)."""
+    start = dt.date.today() + dt.timedelta(days=60)
+    return EventFactory(start_on=start, end_on=start + dt.timedelta(days=2))
+
+
+@pytest.fixture
+def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Rendered PDFs and uploads go to a throwaway folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path

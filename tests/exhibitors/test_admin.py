@@ -5,9 +5,11 @@ from django.contrib.auth.models import User
 
 from exhibitors.enums import BookingStatus, BoothStatus
 from exhibitors.models import Booth, BoothBooking
+from exhibitors.selectors import booking_open_invoice
 from exhibitors.services.booking import booking_confirm
 from exhibitors.services.leads import lead_scan
 from tests.factories.exhibitors import BoothBookingFactory, BoothFactory, ExhibitorFactory
+from ticketing.models import Invoice
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +85,51 @@ def test_admin_block_action(admin_client, event):
     booth = BoothFactory(event=event)
     admin_client.post("/admin/exhibitors/booth/", {"action": "block", "_selected_action": [booth.pk]})
     assert Booth.objects.get(pk=booth.pk).status == BoothStatus.BLOCKED
+
+
+def test_admin_booking_shows_its_invoice_and_the_invoice_actions_work(admin_client, event, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.LANGUAGE_CODE = "en"
+    exhibitor = ExhibitorFactory(event=event, street="Hauptstraße 1", postcode="10115")
+    booking = booking_confirm(booking=BoothBookingFactory(exhibitor=exhibitor), booth=BoothFactory(event=event))
+    first = booking_open_invoice(booking=booking)
+    assert first is not None
+    url = "/admin/exhibitors/boothbooking/"
+
+    listing = admin_client.get(url).content.decode()
+    change = admin_client.get(f"{url}{booking.pk}/change/").content.decode()
+    assert f"{first.number} · open" in listing
+    assert f"/admin/ticketing/invoice/{first.pk}/pdf/" in change
+    assert admin_client.get("/admin/ticketing/invoice/").status_code == 200
+    assert exhibitor.name in admin_client.get("/admin/ticketing/invoice/").content.decode()
+
+    admin_client.post(url, {"action": "reissue_invoice", "_selected_action": [booking.pk]})
+    second = booking_open_invoice(booking=booking)
+    assert second is not None and second.pk != first.pk
+    assert Invoice.objects.get(cancels=first)
+
+    admin_client.post(url, {"action": "mark_paid", "_selected_action": [booking.pk]})
+    booking.refresh_from_db()
+    assert booking.paid_at is not None
+    assert f"{second.number} · paid" in admin_client.get(url).content.decode()
+
+
+def test_admin_issue_invoice_for_a_booking_confirmed_without_one(admin_client, event, settings):
+    settings.LANGUAGE_CODE = "en"
+    booking = booking_confirm(
+        booking=BoothBookingFactory(exhibitor=ExhibitorFactory(event=event)),
+        booth=BoothFactory(event=event),
+        issue_invoice=False,
+    )
+    applied = BoothBookingFactory(exhibitor=ExhibitorFactory(event=event))
+
+    response = admin_client.post(
+        "/admin/exhibitors/boothbooking/",
+        {"action": "issue_invoice", "_selected_action": [booking.pk, applied.pk]},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert booking_open_invoice(booking=booking) is not None
+    assert booking_open_invoice(booking=applied) is None
+    assert "Only a confirmed booking has an invoice." in page

@@ -77,3 +77,34 @@ def test_staff_leads_page_shows_only_own_leads(client, event, exhibitor, other_e
     client.logout()
     client.force_login(ExhibitorStaffFactory().user)  # another edition's
     assert client.get(url).status_code == 403
+
+
+def test_application_checks_the_vat_id_against_the_country_and_keeps_the_leitweg_id(client, settings, event):
+    settings.LANGUAGE_CODE = "en"
+    url = f"/{event.slug}/exhibitors/apply/"
+
+    wrong = client.post(url, {**VALID, "country": "AT", "vat_id": "DE136695976"})
+    right = client.post(
+        url,
+        {
+            **VALID,
+            "country": "AT",
+            "vat_id": "atu 13585627",
+            "leitweg_id": "04011000-1234512345-06",
+            "po_number": "PO 1",
+        },
+    )
+
+    assert wrong.status_code == 400
+    assert "This VAT ID belongs to another country than the address (AT)." in wrong.content.decode()
+    assert right.status_code == 302
+    booking = BoothBooking.objects.select_related("exhibitor").get()
+    assert booking.exhibitor.vat_id == "ATU13585627"
+    assert (booking.leitweg_id, booking.po_number) == ("04011000-1234512345-06", "PO 1")
+
+
+def test_application_refuses_a_malformed_leitweg_id(client, event):
+    response = client.post(f"/{event.slug}/exhibitors/apply/", {**VALID, "leitweg_id": "12"})
+
+    assert response.status_code == 400
+    assert not BoothBooking.objects.exists()

@@ -135,14 +135,15 @@ def test_admin_confirm_reports_passes_sold_out_instead_of_failing(admin_client, 
     assert booking.status == BookingStatus.APPLIED
 
 
-def test_staff_page_links_to_their_passes(client, settings, event, pass_type):
+def test_portal_lists_their_passes(client, settings, event, pass_type):
     settings.LANGUAGE_CODE = "en"
     booking = confirm(event)
     staff = ExhibitorStaffFactory(exhibitor=booking.exhibitor).user
     client.force_login(staff)
     order = Order.objects.get(idempotency_key=passes_reference(booking))
 
-    page = client.get(f"/{event.slug}/exhibitors/leads/").content.decode()
+    page = client.get(f"/{event.slug}/exhibitors/portal/").content.decode()
 
-    assert "3 passes included with your booth." in page
-    assert f"/{event.slug}/orders/{order.code}/{order.secret}/" in page
+    assert page.count('name="action" value="assign"') == 3
+    assert "Alpha Digital GmbH – Standpersonal 1" in page
+    assert f"/{event.slug}/orders/{order.code}/{order.secret}/tickets.pdf" in page

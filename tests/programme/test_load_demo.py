@@ -535,6 +535,11 @@ def test_expo_demo_exhibitors_booths_bookings_and_leads(client: Any) -> None:
 
     passes = exhibitor_pass_orders(exhibitor=staff.exhibitor)  # the demo exhibitor's staff passes
     assert len(passes) == 1 and passes[0].tickets.filter(code__isnull=False).count() >= 3
+    from exhibitors.selectors import booking_open_invoice
+
+    booking = BoothBooking.objects.confirmed().get(exhibitor=staff.exhibitor)
+    invoice = booking_open_invoice(booking=booking)  # the demo exhibitor's booth invoice
+    assert invoice is not None and invoice.order is None and invoice.vat_amount > 0
 
 
 @pytest.mark.django_db
@@ -542,7 +547,9 @@ def test_expo_demo_running_twice_changes_nothing() -> None:
     from exhibitors.models import Booth, BoothBooking, Exhibitor, ExhibitorStaff, Lead
 
     load()
-    models = [Exhibitor, Booth, BoothBooking, ExhibitorStaff, Lead]
+    from ticketing.models import Invoice
+
+    models = [Exhibitor, Booth, BoothBooking, ExhibitorStaff, Lead, Invoice]
     first = {m.__name__: m.objects.count() for m in models}
     load()
     assert {m.__name__: m.objects.count() for m in models} == first

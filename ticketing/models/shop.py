@@ -358,9 +358,19 @@ class InvoiceCounter(models.Model):
 
 
 class Invoice(models.Model):
-    """An issued invoice or cancellation invoice (§14 UStG). Never edited after issue."""
+    """An issued invoice or cancellation invoice (§14 UStG). Never edited after issue.
 
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("order"))
+    A ticket invoice belongs to its order; an invoice for something else (a booth, through the
+    exhibitors app's `BoothInvoice`) has no order, and the same numbering."""
+
+    order = models.ForeignKey(
+        Order,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        verbose_name=_("order"),
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=InvoiceKind.choices, default=InvoiceKind.INVOICE)
     cancels = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="cancelled_by", verbose_name=_("cancels")

@@ -65,6 +65,11 @@ def order_cancelled(*, order: Order, was_paid: bool) -> None:
     transaction.on_commit(lambda: tasks.send_order_cancelled.enqueue(order.pk))
 
 
+def ticket_assigned(*, ticket: Ticket) -> None:
+    """A ticket got its holder's e-mail: send them that ticket (after the PDF is rendered again)."""
+    transaction.on_commit(lambda: tasks.send_ticket.enqueue(ticket.pk))
+
+
 def ticket_renamed(*, ticket: Ticket) -> None:
     if ticket.order.status == OrderStatus.PAID:
         transaction.on_commit(lambda: tasks.render_tickets.enqueue(ticket.order_id))

@@ -19,8 +19,11 @@ JSON layout (amounts are Decimal strings; negative on a cancellation invoice):
   `refund` (the refund's id). A full cancellation also sets `Invoice.cancels`; a partial credit
   only references the original in its lines (`cancels` is one-to-one).
 
-The core (`_issue`, `_next_number`, `InvoiceLine`) knows nothing about tickets, so booth invoices
-can reuse it with their own lines and buyer.
+The core (`_issue`, `_next_number`, `InvoiceLine`) knows nothing about tickets: `invoice_issue_for`
+and `invoice_cancel` issue and cancel an invoice that belongs to no order (a booth, through the
+exhibitors app) with its own buyer and lines, from the same counter. Its buyer's `reference` is
+shown as the booking number, and its lines may be priced net (`InvoiceLine.from_net`, for
+business customers; `vat_category` AE with rate 0 for a reverse charge).
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from ticketing.models import Invoice, InvoiceCounter, Order, Refund, Ticket
 from ticketing.money import ZERO, net_from_gross, quantize
 
 VAT_STANDARD = "S"  # EN 16931 VAT category: standard rate
+VAT_REVERSE_CHARGE = "AE"  # EN 16931: VAT reverse charge (the recipient owes it)
 UNIT_PIECE = "C62"  # UN/ECE Rec. 20 "one": a ticket
 
 
@@ -92,6 +96,32 @@ class InvoiceLine:
             net=net,
             vat=gross - net,
             gross=gross,
+            **extra,
+        )
+
+    @classmethod
+    def from_net(
+        cls,
+        *,
+        description: str,
+        quantity: int,
+        unit_net: Decimal,
+        vat_rate: Decimal,
+        vat_category: str = VAT_STANDARD,
+        **extra: Any,
+    ) -> InvoiceLine:
+        """A line priced net, as businesses are quoted: VAT = net × rate, rounded once per line."""
+        net = quantize(unit_net * quantity)
+        vat = quantize(net * vat_rate / 100)
+        return cls(
+            description=description,
+            quantity=quantity,
+            unit_gross=quantize((net + vat) / quantity),
+            vat_rate=vat_rate,
+            net=net,
+            vat=vat,
+            gross=net + vat,
+            vat_category=vat_category,
             **extra,
         )
 
@@ -202,13 +232,14 @@ def _enqueue_render(invoice_id: int) -> None:
 
 def _issue(
     *,
-    order: Order,
+    order: Order | None,
     buyer: dict[str, Any],
     lines: Sequence[InvoiceLine],
     kind: str = InvoiceKind.INVOICE,
     cancels: Invoice | None = None,
     render: bool = True,
     savepoint: bool = True,
+    currency: str | None = None,
 ) -> Invoice:
     """Number and store a document; its PDF is rendered after the transaction commits (unless
     `render` is False: the caller has a task that renders it anyway)."""
@@ -232,7 +263,7 @@ def _issue(
             net_amount=sum((line.net for line in numbered), ZERO),
             vat_amount=sum((line.vat for line in numbered), ZERO),
             gross_amount=sum((line.gross for line in numbered), ZERO),
-            currency=order.currency,
+            currency=order.currency if order is not None else (currency or "EUR"),
         )
         if render:
             transaction.on_commit(lambda: _enqueue_render(invoice.pk))
@@ -383,12 +414,17 @@ def invoice_issue_if_missing(*, order: Order) -> Invoice | None:
 
 
 def _cancel(
-    *, order: Order, invoice: Invoice, credits: list[tuple[Invoice, InvoiceLine]], refund_id: int | None
+    *,
+    order: Order | None,
+    invoice: Invoice,
+    credits: list[tuple[Invoice, InvoiceLine]],
+    refund_id: int | None,
+    render: bool = True,
 ) -> Invoice | None:
     """A cancellation invoice for what is left of `invoice` after earlier partial credits."""
     ref = _ref(invoice)
     lines = [line.negated(corrects=ref, refund=refund_id) for line in invoice_lines(invoice)]
-    with translation.override(order.language):
+    with translation.override(_language(invoice)):
         for document, line in credits:
             lines.append(
                 line.negated(
@@ -400,7 +436,46 @@ def _cancel(
             )
     if sum((line.gross for line in lines), ZERO) == 0:
         return None  # fully credited already: nothing left to cancel
-    return _issue(order=order, buyer=invoice.buyer, lines=lines, kind=InvoiceKind.CANCELLATION, cancels=invoice)
+    return _issue(
+        order=order,
+        buyer=invoice.buyer,
+        lines=lines,
+        kind=InvoiceKind.CANCELLATION,
+        cancels=invoice,
+        currency=invoice.currency,
+        render=render,
+    )
+
+
+def _language(invoice: Invoice) -> str:
+    language = invoice.buyer.get("language")
+    if not language and invoice.order_id is not None and invoice.order is not None:
+        language = invoice.order.language
+    return language or settings.LANGUAGE_CODE
+
+
+def invoice_issue_for(
+    *, buyer: dict[str, Any], lines: Sequence[InvoiceLine], currency: str = "EUR", render: bool = True
+) -> Invoice:
+    """Issue an invoice that belongs to no order (e.g. a booth), numbered like every invoice.
+
+    `buyer` is the snapshot described above (name, company, address, email, vat_id, leitweg_id,
+    po_number, language, payment, and optionally `reference`: the caller's number for what is
+    invoiced). Runs in the caller's transaction; the PDF is rendered after it commits (unless
+    `render` is False: the caller's own task renders it, e.g. to mail it)."""
+    return _issue(order=None, buyer=buyer, lines=lines, currency=currency, render=render)
+
+
+def invoice_cancel(*, invoice: Invoice, render: bool = True) -> Invoice | None:
+    """Cancel an invoice that belongs to no order, by a cancellation invoice. The invoice row is
+    locked, so two cancellations at once issue one document; a cancelled one returns None."""
+    with transaction.atomic():
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if locked.order_id is not None:
+            raise InvalidOrderState(extra={"reason": "Cancel an order's invoices through the order."})
+        if locked.kind != InvoiceKind.INVOICE or Invoice.objects.filter(cancels=locked).exists():
+            return None
+        return _cancel(order=None, invoice=locked, credits=[], refund_id=None, render=render)
 
 
 def invoice_cancel_all(*, order: Order) -> list[Invoice]:
@@ -568,8 +643,7 @@ def invoice_render_pdf(*, invoice: Invoice) -> bytes:
     """The invoice as PDF, in the language of its order (not stored)."""
     from ticketing.pdf import render_pdf
 
-    language = invoice.buyer.get("language") or invoice.order.language
-    with translation.override(language):
+    with translation.override(_language(invoice)):
         html = render_to_string("ticketing/pdf/invoice.html", invoice_context(invoice))
     return render_pdf(html)
 

@@ -31,7 +31,7 @@ from django.utils import formats, timezone, translation
 
 from programme.models import BERLIN
 from ticketing.enums import InvoiceKind, OrderStatus, PaymentMethod, PaymentProvider, RefundStatus
-from ticketing.models import Invoice, Order, Refund
+from ticketing.models import Invoice, Order, Refund, Ticket
 from ticketing.money import ZERO, quantize
 from ticketing.services import invoices as invoice_service
 from ticketing.services import tickets as ticket_service
@@ -199,24 +199,44 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def _send(*, order: Order, name: str, context: dict[str, Any], attachments: Sequence[Attachment] = ()) -> None:
-    """Render `<name>` (call inside `_localised`) and send it to the buyer."""
-    subject = _one_line(render_to_string(f"{TEMPLATE_DIR}/{name}_subject.txt", context))
+def mail_build(
+    *,
+    template: str,
+    context: dict[str, Any],
+    to: Sequence[str],
+    headers: dict[str, str],
+    attachments: Sequence[Attachment] = (),
+) -> EmailMultiAlternatives:
+    """A mail from `<template>_subject.txt`, `<template>.txt` and `<template>.html` (render it in
+    the recipient's language), from `DEFAULT_FROM_EMAIL` with replies to the seller. Other apps'
+    mails are built here too, so they look and behave the same."""
+    subject = _one_line(render_to_string(f"{template}_subject.txt", context))
     context = {**context, "subject": subject}
-    text = _tidy(render_to_string(f"{TEMPLATE_DIR}/{name}.txt", context))
-    html = render_to_string(f"{TEMPLATE_DIR}/{name}.html", context)
+    text = _tidy(render_to_string(f"{template}.txt", context))
+    html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[order.email],
+        to=list(to),
         reply_to=[settings.SELLER["email"]],
-        headers={"X-Order": order.code, "Auto-Submitted": "auto-generated"},
+        headers={**headers, "Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(html, "text/html")
     for attachment in attachments:
         message.attach(attachment.filename, attachment.content, attachment.mimetype)
-    message.send()
+    return message
+
+
+def _send(*, order: Order, name: str, context: dict[str, Any], attachments: Sequence[Attachment] = ()) -> None:
+    """Render `<name>` (call inside `_localised`) and send it to the buyer."""
+    mail_build(
+        template=f"{TEMPLATE_DIR}/{name}",
+        context=context,
+        to=[order.email],
+        headers={"X-Order": order.code},
+        attachments=attachments,
+    ).send()
     logger.info("Sent %s mail for order %s.", name, order.code)
 
 
@@ -277,6 +297,27 @@ def tickets_send(*, order: Order) -> None:
             )
         context = {**_base_context(order, language), "invoice": invoice}
         _send(order=order, name="tickets", context=context, attachments=attachments)
+
+
+def ticket_send(*, ticket: Ticket) -> None:
+    """Send one ticket to the person it was assigned to (`attendee_email`), in the order's language,
+    without the order's link: the holder of one pass cannot change the others. Nothing is sent for a
+    ticket that is cancelled, has no e-mail, or whose order is no longer paid."""
+    order = ticket.order
+    if ticket.is_cancelled or not ticket.attendee_email or order.status != OrderStatus.PAID:
+        _skip("ticket", order)
+        return
+    with _localised(order) as language:
+        context = {**_base_context(order, language), "ticket": ticket, "ticket_type": ticket.ticket_type.name}
+        attachment = Attachment(f"ticket-{order.code}-{ticket.pk}.pdf", ticket_service.ticket_pdf_bytes(ticket=ticket))
+        mail_build(
+            template=f"{TEMPLATE_DIR}/ticket",
+            context=context,
+            to=[ticket.attendee_email],
+            headers={"X-Order": order.code},
+            attachments=[attachment],
+        ).send()
+    logger.info("Sent ticket %s of order %s to its holder.", ticket.pk, order.code)
 
 
 def _filename_part(value: str) -> str:

@@ -138,6 +138,14 @@ def order_tickets_pdf_bytes(*, order: Order) -> bytes:
     return _render(order=order, tickets=tickets)
 
 
+def ticket_pdf_bytes(*, ticket: Ticket) -> bytes:
+    """One ticket of a paid order as a one-page PDF (what its holder is sent)."""
+    order = ticket.order
+    if order.status != OrderStatus.PAID or ticket.is_cancelled or not ticket.code:
+        raise InvalidOrderState(extra={"status": order.status})
+    return _render(order=order, tickets=[ticket])
+
+
 def _store(*, order: Order, pdf: bytes, rendered_at: dt.datetime) -> None:
     """Save `pdf` under a new random name, point the order at it, and delete the previous file
     once that is committed. The order row is locked, so concurrent renders cannot orphan a file."""
