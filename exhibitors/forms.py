@@ -10,6 +10,7 @@ from stdnum.de import leitweg
 
 from exhibitors.enums import BoothType
 from exhibitors.models import Exhibitor, ExhibitorCategory
+from exhibitors.services.leads import MAX_TAG_LENGTH, MAX_TAGS
 from exhibitors.services.portal import MAX_EXTRA_PASSES, PROFILE_FIELDS
 from exhibitors.vat import vat_id_validate
 
@@ -129,3 +130,30 @@ class PassAssignForm(forms.Form):
 class ExtraPassesForm(forms.Form):
     quantity = forms.IntegerField(label=_("Number of extra passes"), min_value=1, max_value=MAX_EXTRA_PASSES)
     token = forms.RegexField(regex=r"^[A-Za-z0-9_-]{16,64}$", widget=forms.HiddenInput)
+
+
+class LeadEditForm(forms.Form):
+    """Notes, rating and tags of one lead, on the staff's leads page."""
+
+    lead = forms.IntegerField(min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea)
+    rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        choices=[("", "–"), *[(str(n), str(n)) for n in range(1, 6)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=1100, help_text=_("Separated by commas, e.g. cloud, Berlin.")
+    )
+
+    def clean_tags(self) -> list[str]:
+        tags = [tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
+        if len(tags) > MAX_TAGS or any(len(tag) > MAX_TAG_LENGTH for tag in tags):
+            raise ValidationError(
+                _("At most %(count)d tags of %(length)d characters each."),
+                code="tags_too_long",
+                params={"count": MAX_TAGS, "length": MAX_TAG_LENGTH},
+            )
+        return tags

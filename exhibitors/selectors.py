@@ -13,7 +13,16 @@ from django.utils import timezone
 
 from exhibitors.enums import BookingStatus
 from exhibitors.exceptions import ExhibitorNotFound
-from exhibitors.models import Booth, BoothBooking, Exhibitor, ExhibitorDevice, ExhibitorStaff, Lead, LeadConsent
+from exhibitors.models import (
+    Booth,
+    BoothBooking,
+    Exhibitor,
+    ExhibitorCategory,
+    ExhibitorDevice,
+    ExhibitorStaff,
+    Lead,
+    LeadConsent,
+)
 from programme.models import BERLIN, Event, Hall
 from ticketing.enums import DeviceKind, InvoiceKind, OrderStatus, TicketCategory
 from ticketing.models import Device, Invoice, Order, Ticket, TicketType
@@ -21,10 +30,16 @@ from ticketing.models import Device, Invoice, Order, Ticket, TicketType
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _confirmed_bookings(*, with_exhibitor: bool = False, with_booth: bool = False) -> Prefetch[Any]:
+def _confirmed_bookings(
+    *, with_exhibitor: bool = False, with_booth: bool = False, with_categories: bool = False
+) -> Prefetch[Any]:
     queryset = BoothBooking.objects.filter(status=BookingStatus.CONFIRMED)
     if with_exhibitor:
         queryset = queryset.select_related("exhibitor")
+    if with_categories:
+        queryset = queryset.prefetch_related(
+            Prefetch("exhibitor__categories", queryset=ExhibitorCategory.objects.order_by("position", "pk"))
+        )
     if with_booth:
         queryset = queryset.select_related("booth__hall")
     return Prefetch("bookings", queryset=queryset, to_attr="confirmed_bookings")
@@ -64,14 +79,15 @@ def exhibitor_get_public(*, event: Event, slug: str) -> Exhibitor:
     return exhibitor
 
 
-def booth_list(*, event: Event, hall: int | None = None) -> QuerySet[Booth]:
-    """An edition's booths with their hall and their confirmed booking's exhibitor (`confirmed_bookings`)."""
+def booth_list(*, event: Event, hall: int | None = None, with_categories: bool = False) -> QuerySet[Booth]:
+    """An edition's booths with their hall and their confirmed booking's exhibitor (`confirmed_bookings`;
+    with `with_categories`, the exhibitor's categories too, by position)."""
     booths = Booth.objects.filter(event=event)
     if hall:
         booths = booths.filter(hall_id=hall)
     return (
         booths.select_related("hall", "event")
-        .prefetch_related(_confirmed_bookings(with_exhibitor=True))
+        .prefetch_related(_confirmed_bookings(with_exhibitor=True, with_categories=with_categories))
         .order_by("hall__level", "hall__name", "number")
     )
 
@@ -98,10 +114,11 @@ class HallPlan:
     height: Decimal = Decimal("0")
 
 
-def floorplan(*, event: Event) -> list[HallPlan]:
-    """Per hall: its booths (with exhibitors) and the extent of the plan in metres."""
+def floorplan(*, event: Event, with_categories: bool = False) -> list[HallPlan]:
+    """Per hall: its booths (with exhibitors, and their categories if asked) and the extent of the
+    plan in metres."""
     plans: dict[int, HallPlan] = {}
-    for booth in booth_list(event=event):
+    for booth in booth_list(event=event, with_categories=with_categories):
         plan = plans.setdefault(booth.hall_id, HallPlan(hall=booth.hall))
         plan.booths.append(booth)
         plan.width = max(plan.width, booth.x + booth.width)

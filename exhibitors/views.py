@@ -4,6 +4,7 @@ exhibitor portal (booking and invoices, profile, staff passes, leads) for exhibi
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,12 +14,21 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_safe
 
 from config.exceptions import ApplicationError
+from config.i18n import active_language
 from exhibitors.enums import BoothStatus
-from exhibitors.exceptions import ExhibitorNotFound, PassNotFound
-from exhibitors.forms import ApplicationForm, DirectoryFilterForm, ExtraPassesForm, PassAssignForm, ProfileForm
+from exhibitors.exceptions import ExhibitorNotFound, InvalidTicketCode, PassNotFound, TicketNotFound
+from exhibitors.forms import (
+    ApplicationForm,
+    DirectoryFilterForm,
+    ExtraPassesForm,
+    LeadEditForm,
+    PassAssignForm,
+    ProfileForm,
+)
 from exhibitors.models import Exhibitor, ExhibitorCategory
 from exhibitors.selectors import (
     booth_exhibitor,
@@ -30,25 +40,34 @@ from exhibitors.selectors import (
     exhibitor_pass_orders,
     exhibitors_for_user,
     floorplan,
+    lead_get,
     lead_list,
     order_ticket_leads,
     pass_type,
 )
 from exhibitors.services.booking import Company, application_submit
-from exhibitors.services.leads import lead_consent_grant, lead_consent_withdraw
+from exhibitors.services.leads import lead_consent_grant, lead_consent_withdraw, lead_update
 from exhibitors.services.portal import PROFILE_FIELDS, exhibitor_profile_update, extra_passes_buy, pass_assign
 from programme.exceptions import EventNotFound
 from programme.models import Event
 from programme.selectors import event_get_public
+from ticketing.enums import CheckInResult
 from ticketing.selectors import order_get_by_secret
 from ticketing.services.invoices import invoice_pdf
+from ticketing.views_checkin import asset_urls, scanner_messages, service_worker_response
 
-# Fill colours of the floor plan by status (contrast ≥ 3:1 against the white strokes and the page).
+# Fill colours of the floor plan by status (contrast ≥ 3:1 against the white strokes and the page,
+# ≥ 4.5:1 against the white booth numbers).
 STATUS_COLOURS = {
     BoothStatus.AVAILABLE: "#2e7d32",
     BoothStatus.BOOKED: "#004b87",
     BoothStatus.BLOCKED: "#6b6b6b",
 }
+# By category: booked booths in their exhibitor's first category's colour (in the order the plan
+# meets them), the others in greys; every colour ≥ 4.5:1 against white.
+CATEGORY_COLOURS = ["#004b87", "#8a2b0c", "#5b2a86", "#00695c", "#ad1457", "#4e5b0f", "#6d4c00", "#0d47a1"]
+UNCATEGORISED_COLOUR = "#1b5e20"
+CATEGORY_MODE_STATUS_COLOURS = {BoothStatus.AVAILABLE: "#757575", BoothStatus.BLOCKED: "#424242"}
 
 
 def _event(slug: str) -> Event:
@@ -96,26 +115,56 @@ def exhibitor_detail(request: HttpRequest, event: str, slug: str) -> HttpRespons
 
 @require_safe
 def floorplan_page(request: HttpRequest, event: str) -> HttpResponse:
+    """The halls as SVG plans, booths coloured by status (`?colour=status`, the default) or by their
+    exhibitor's first category (`?colour=category`), with a table of the booths beside each plan."""
     edition = _event(event)
+    by_category = request.GET.get("colour") == "category"
+    category_fill: dict[int, str] = {}
+    legend: list[dict[str, Any]] = []
     plans: list[dict[str, Any]] = []
-    for plan in floorplan(event=edition):
+    for plan in floorplan(event=edition, with_categories=by_category):
         booths = []
         for booth in plan.booths:
             exhibitor = booth_exhibitor(booth)
+            if by_category and exhibitor is not None:
+                category = next(iter(exhibitor.categories.all()), None)
+                if category is None:
+                    fill = UNCATEGORISED_COLOUR
+                else:
+                    if category.pk not in category_fill:
+                        category_fill[category.pk] = CATEGORY_COLOURS[len(category_fill) % len(CATEGORY_COLOURS)]
+                        legend.append({"label": category.name, "fill": category_fill[category.pk]})
+                    fill = category_fill[category.pk]
+            elif by_category:
+                fill = CATEGORY_MODE_STATUS_COLOURS.get(BoothStatus(booth.status), "#424242")
+            else:
+                fill = STATUS_COLOURS.get(BoothStatus(booth.status), "#6b6b6b")
             booths.append(
                 {
                     "booth": booth,
                     "exhibitor": exhibitor,
                     "url": exhibitor.get_absolute_url() if exhibitor and exhibitor.is_public else "",
-                    "fill": STATUS_COLOURS.get(BoothStatus(booth.status), "#6b6b6b"),
+                    "fill": fill,
                     "label_x": booth.x + booth.width / 2,
                     "label_y": booth.y + booth.depth / 2,
                 }
             )
         plans.append({"hall": plan.hall, "width": plan.width + 1, "height": plan.height + 1, "booths": booths})
-    legend = [{"status": status, "label": status.label, "fill": colour} for status, colour in STATUS_COLOURS.items()]
+    if by_category:
+        legend.append({"label": _("Exhibitor without a category"), "fill": UNCATEGORISED_COLOUR})
+        legend += [{"label": status.label, "fill": colour} for status, colour in CATEGORY_MODE_STATUS_COLOURS.items()]
+    else:
+        legend = [{"label": status.label, "fill": colour} for status, colour in STATUS_COLOURS.items()]
     return render(
-        request, "exhibitors/floorplan.html", {"event": edition, "plans": plans, "legend": legend, "nav": "floorplan"}
+        request,
+        "exhibitors/floorplan.html",
+        {
+            "event": edition,
+            "plans": plans,
+            "legend": legend,
+            "colour": "category" if by_category else "status",
+            "nav": "floorplan",
+        },
     )
 
 
@@ -195,14 +244,33 @@ def _form_errors(form: Any, anchor: str = "") -> list[dict[str, Any]]:
     ]
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def staff_leads(request: HttpRequest, event: str) -> HttpResponse:
-    """An exhibitor's staff see their own exhibitor's leads (and nobody else's)."""
+    """An exhibitor's staff see their own exhibitor's leads (and nobody else's) and edit their
+    notes, rating and tags (POST with the lead's id)."""
     edition = _event(event)
     exhibitor = _staff_exhibitor(request, edition, "exhibitors/leads.html")
     if isinstance(exhibitor, HttpResponse):
         return exhibitor
+    form: LeadEditForm | None = None
+    if request.method == "POST":
+        form = LeadEditForm(request.POST)
+        if form.is_valid():
+            lead = lead_get(exhibitor=exhibitor, lead_id=form.cleaned_data["lead"])
+            if lead is None:
+                raise Http404("No such lead.")
+            data = form.cleaned_data
+            lead_update(
+                lead=lead,
+                notes=data["notes"],
+                rating=data["rating"],
+                tags=data["tags"],
+                clear_rating=data["rating"] is None,
+            )
+            messages.success(request, _("Lead saved."))
+            return redirect(_portal_url(edition, exhibitor, "exhibitors:leads") + f"#lead-{lead.pk}")
+    edited = str(form.data.get("lead", ""))[:19] if form is not None else ""
     return _private(
         render(
             request,
@@ -211,10 +279,16 @@ def staff_leads(request: HttpRequest, event: str) -> HttpResponse:
                 "event": edition,
                 "exhibitor": exhibitor,
                 "leads": list(lead_list(exhibitor=exhibitor)),
+                "form": form,
+                "edited": edited,
+                "errors": _form_errors(form, f"lead-{edited}-%s") if form is not None else [],
                 "portal_url": _portal_url(edition, exhibitor),
+                "scanner_url": _portal_url(edition, exhibitor, "exhibitors:lead-scanner"),
                 "export_url": reverse("api-lead-export", kwargs={"event": edition.slug})
                 + f"?exhibitor={exhibitor.slug}",
+                "exhibitor_query": f"?exhibitor={exhibitor.slug}",
             },
+            status=400 if form is not None else 200,
         )
     )
 
@@ -307,6 +381,7 @@ def portal(request: HttpRequest, event: str) -> HttpResponse:
             + (_form_errors(assign_form, f"pass-{assign_ticket}-%s") if assign_form is not None else []),
             "profile_url": _portal_url(edition, exhibitor, "exhibitors:portal-profile"),
             "leads_url": _portal_url(edition, exhibitor, "exhibitors:leads"),
+            "scanner_url": _portal_url(edition, exhibitor, "exhibitors:lead-scanner"),
             "exhibitor_query": f"?exhibitor={exhibitor.slug}",
         },
         status=status,
@@ -364,6 +439,72 @@ def portal_invoice(request: HttpRequest, event: str, invoice_id: int) -> HttpRes
     response = HttpResponse(invoice_pdf(invoice=invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="invoice-{invoice.number}.pdf"'
     return _private(response)
+
+
+@require_safe
+@login_required
+@ensure_csrf_cookie
+def lead_scanner(request: HttpRequest, event: str) -> HttpResponse:
+    """The door scanner's web app in lead mode, for exhibitor staff: camera, hand scanner or typed
+    code, the visitor's consent asked at each scan; scans made offline are queued and uploaded."""
+    edition = _event(event)
+    exhibitor = _staff_exhibitor(request, edition, "exhibitors/leads.html")
+    if isinstance(exhibitor, HttpResponse):
+        return exhibitor
+    query = f"?exhibitor={exhibitor.slug}"
+    page = reverse("exhibitors:lead-scanner", kwargs={"event": edition.slug})
+    data: dict[str, Any] = {
+        "mode": "leads",
+        "storage_prefix": f"{edition.slug}:leads:{exhibitor.slug}",
+        "event": {"slug": edition.slug, "id": edition.pk, "name": edition.name},
+        "language": active_language(),
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        "user": request.user.get_username(),
+        "urls": {
+            "page": page,
+            "sw": reverse("exhibitors:lead-scanner-sw", kwargs={"event": edition.slug}),
+            "leads": reverse("api-lead-list", kwargs={"event": edition.slug}) + query,
+            "login": reverse("login"),
+            **asset_urls(),
+        },
+        "results": {
+            "invalid": {"title": str(CheckInResult.INVALID.label), "message": str(InvalidTicketCode.default_message)},
+        },
+        "messages": {
+            **scanner_messages(),
+            "lead_saved": _("Lead saved"),
+            "lead_updated": _("Lead updated"),
+            "lead_with_contact": _("With the visitor's contact details."),
+            "lead_without_contact": _("Without contact details: only the scan is recorded."),
+            "lead_not_found": str(TicketNotFound.default_message),
+            "lead_queued_title": _("Saved on this device"),
+            "lead_queued_message": _("No connection: the scan is uploaded as soon as the server is reachable."),
+        },
+    }
+    response = render(
+        request,
+        "ticketing/checkin.html",
+        {
+            "event": edition,
+            "exhibitor": exhibitor,
+            "data": data,
+            "mode": "leads",
+            "leads_url": reverse("exhibitors:leads", kwargs={"event": edition.slug}) + query,
+        },
+    )
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_safe
+def lead_scanner_sw(request: HttpRequest, event: str) -> HttpResponse:
+    """The lead scanner's service worker (caches the page and its files, never API answers)."""
+    edition = _event(event)
+    return service_worker_response(
+        request,
+        name=f"sccon-leads-{edition.slug}",
+        page=reverse("exhibitors:lead-scanner", kwargs={"event": edition.slug}),
+    )
 
 
 # --- the attendee's side of leads (linked from the order page) -------------------------------

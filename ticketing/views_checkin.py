@@ -50,7 +50,7 @@ TONES = {
 }
 
 
-def _asset_urls() -> dict[str, str]:
+def asset_urls() -> dict[str, str]:
     return {name: static(path) for name, path in ASSETS.items()}
 
 
@@ -64,7 +64,7 @@ def _results() -> dict[str, dict[str, str]]:
     return results
 
 
-def _messages() -> dict[str, str]:
+def scanner_messages() -> dict[str, str]:
     """The page's words for the JavaScript (which has none of its own)."""
     return {
         "exit_title": _("Exit recorded"),
@@ -119,6 +119,7 @@ def checkin_page(request: HttpRequest, event: str) -> HttpResponse:
     edition = _event(event)
     api = {"event": edition.slug}
     data: dict[str, Any] = {
+        "mode": "door",
         "event": {"slug": edition.slug, "id": edition.pk, "name": edition.name},
         "language": active_language(),
         "csrf_cookie": settings.CSRF_COOKIE_NAME,
@@ -130,12 +131,12 @@ def checkin_page(request: HttpRequest, event: str) -> HttpResponse:
             "bundle": reverse("api-checkin-offline-bundle", kwargs=api),
             "sync": reverse("api-checkin-sync", kwargs=api),
             "login": reverse("login"),
-            **_asset_urls(),
+            **asset_urls(),
         },
         "results": _results(),
-        "messages": _messages(),
+        "messages": scanner_messages(),
     }
-    response = render(request, "ticketing/checkin.html", {"event": edition, "data": data})
+    response = render(request, "ticketing/checkin.html", {"event": edition, "data": data, "mode": "door"})
     # Kept by the service worker (which asks the network first), never by shared caches.
     response["Cache-Control"] = "private, no-cache"
     return response
@@ -143,14 +144,20 @@ def checkin_page(request: HttpRequest, event: str) -> HttpResponse:
 
 @require_safe
 def checkin_sw(request: HttpRequest, event: str) -> HttpResponse:
-    """The service worker. Public (it holds no data) and never cached by HTTP, so a new version
-    is picked up at the next visit; its cache name changes with every asset URL (hashed names in
-    production), so a deploy replaces the cached files."""
+    """The door scanner's service worker."""
     edition = _event(event)
-    page = reverse("ticketing:checkin", kwargs={"event": edition.slug})
-    assets = sorted(set(_asset_urls().values()))
+    return service_worker_response(
+        request, name=f"sccon-checkin-{edition.slug}", page=reverse("ticketing:checkin", kwargs={"event": edition.slug})
+    )
+
+
+def service_worker_response(request: HttpRequest, *, name: str, page: str) -> HttpResponse:
+    """A scanner page's service worker (the lead scanner's too). Public (it holds no data) and
+    never cached by HTTP, so a new version is picked up at the next visit; its cache name changes
+    with every asset URL (hashed names in production), so a deploy replaces the cached files."""
+    assets = sorted(set(asset_urls().values()))
     version = hashlib.sha256(json.dumps([SW_REVISION, page, assets]).encode()).hexdigest()[:12]
-    config = {"cache": f"sccon-checkin-{edition.slug}-{version}", "prefix": "sccon-checkin-" + edition.slug + "-"}
+    config = {"cache": f"{name}-{version}", "prefix": f"{name}-"}
     response = render(
         request,
         "ticketing/checkin/sw.js",

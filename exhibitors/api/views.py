@@ -196,7 +196,11 @@ class LeadDetailView(LeadAPIView):
         """Notes, rating and tags of a lead."""
         body = LeadUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        lead = lead_update(lead=self.lead(), **body.validated_data)
+        changes = dict(body.validated_data)
+        if "rating" in changes and changes["rating"] is None:  # an explicit null clears the rating
+            del changes["rating"]
+            changes["clear_rating"] = True
+        lead = lead_update(lead=self.lead(), **changes)
         return Response(LeadSerializer(lead).data)
 
 

@@ -124,14 +124,19 @@ def lead_scan(
 
 
 def lead_update(
-    *, lead: Lead, notes: str | None = None, rating: int | None = None, tags: list[str] | None = None
+    *,
+    lead: Lead,
+    notes: str | None = None,
+    rating: int | None = None,
+    tags: list[str] | None = None,
+    clear_rating: bool = False,
 ) -> Lead:
-    """Notes, rating and tags of a lead (what is not given stays)."""
+    """Notes, rating and tags of a lead (what is not given stays; `clear_rating` removes the rating)."""
     _check_rating(rating)
     fields: list[str] = []
     if notes is not None:
         lead.notes, fields = notes.strip(), [*fields, "notes"]
-    if rating is not None:
+    if rating is not None or clear_rating:
         lead.rating, fields = rating, [*fields, "rating"]
     if tags is not None:
         lead.tags, fields = _clean_tags(tags), [*fields, "tags"]

@@ -1,4 +1,7 @@
 /* Door scanner (/<event>/checkin/): camera, hand scanner (keyboard wedge) and typed codes.
+ * The same page in lead mode (CONFIG.mode "leads", /<event>/exhibitors/leads/scan/) records an
+ * exhibitor's lead scans (POST leads/ with the consent the staff confirmed at the scan); offline it
+ * only queues them (no attendee data is kept on an exhibitor's device) and uploads them later.
  *
  * Online, every scan goes to the server (POST checkin/scan/, with a nonce so a resend counts
  * once). When that fails (no network, server unreachable, no answer within 3 s) the scan is
@@ -13,6 +16,8 @@
   const CONFIG = JSON.parse(document.getElementById("checkin-config").textContent);
   const M = CONFIG.messages;
   const SLUG = CONFIG.event.slug;
+  const LEADS = CONFIG.mode === "leads";
+  const PREFIX = CONFIG.storage_prefix || SLUG; // door: the edition; leads: edition and exhibitor
 
   const PAUSE_MS = 1500; // after an answer, before the next scan is taken
   const REPEAT_MS = 3000; // the camera ignores the code it just read while it stays in view
@@ -23,12 +28,12 @@
   const SYNC_BATCH = 100;
   const HISTORY_MAX = 20000;
   const DETECT_EVERY_MS = 150;
-  const PREFS_KEY = `sccon-checkin:${SLUG}:prefs`;
+  const PREFS_KEY = `sccon-checkin:${PREFIX}:prefs`;
   const KEYS = {
-    bundle: `${SLUG}:bundle`,
-    queue: `${SLUG}:queue`,
-    history: `${SLUG}:history`,
-    rejected: `${SLUG}:rejected`,
+    bundle: `${PREFIX}:bundle`,
+    queue: `${PREFIX}:queue`,
+    history: `${PREFIX}:history`,
+    rejected: `${PREFIX}:rejected`,
   };
 
   const $ = (id) => document.getElementById(id);
@@ -52,6 +57,8 @@
     answerOffline: $("answer-offline"),
     answerClose: $("answer-close"),
     announcer: $("announcer"),
+    consent: $("lead-consent"),
+    notes: $("lead-notes"),
   };
 
   const state = {
@@ -449,6 +456,7 @@
   }
 
   function selectedList() {
+    if (!el.list) return null;
     const value = el.list.value;
     return value ? Number(value) : null;
   }
@@ -511,7 +519,60 @@
     });
   }
 
+  // Lead mode: the scan goes to leads/; a repeat scan of a badge updates its lead. ---------------
+
+  function leadBody(item) {
+    const body = { code: item.code, consent: Boolean(item.consent) };
+    if (item.notes) body.notes = item.notes;
+    return body;
+  }
+
+  async function leadOnline(item) {
+    const { status, data } = await api(CONFIG.urls.leads, { method: "POST", body: leadBody(item) });
+    if (status === 200 || status === 201) {
+      setReachable(true);
+      const shared = Boolean(data && data.consent && data.name);
+      return {
+        result: "ok",
+        tone: "ok",
+        title: status === 201 ? M.lead_saved : M.lead_updated,
+        message: shared ? M.lead_with_contact : M.lead_without_contact,
+        name: shared ? data.name : "",
+        type: shared ? data.company || data.email || "" : "",
+        offline: false,
+      };
+    }
+    if (status >= 500 || status === 0) return null;
+    setReachable(true);
+    if (status === 401) return problem(M.login_message);
+    if (status === 403) return problem(M.forbidden_message);
+    if (status === 429) return problem(M.throttled_message);
+    if (data && data.code === "invalid_code") return { ...problem(CONFIG.results.invalid.message, CONFIG.results.invalid.title), tone: "error" };
+    if (data && data.code === "ticket_not_found") return { ...problem(M.lead_not_found, CONFIG.results.invalid.title), tone: "error" };
+    return problem(M.bad_request_message);
+  }
+
+  async function leadOffline(item) {
+    state.queue.push(item);
+    await storage.set(KEYS.queue, state.queue);
+    renderQueue();
+    return { result: "queued", tone: "warn", title: M.lead_queued_title, message: M.lead_queued_message, name: "", type: "", offline: true };
+  }
+
   async function scan(code) {
+    if (LEADS) {
+      const item = {
+        code,
+        consent: Boolean(el.consent && el.consent.checked),
+        notes: el.notes ? el.notes.value.trim() : "",
+        nonce: newNonce(),
+        scanned_at: new Date().toISOString(),
+      };
+      // Consent is asked again for every visitor.
+      if (el.consent) el.consent.checked = false;
+      if (el.notes) el.notes.value = "";
+      return decide(item, leadOnline, leadOffline);
+    }
     const item = {
       code,
       direction: selectedDirection(),
@@ -519,17 +580,21 @@
       nonce: newNonce(),
       scanned_at: new Date().toISOString(),
     };
+    return decide(item, scanOnline, scanOffline);
+  }
+
+  async function decide(item, online, offline) {
     const slow = setTimeout(() => show({ ...problem("", M.checking), result: "checking" }), 400);
     let answer = null;
     try {
       if (isOnline() && state.reachable) {
         try {
-          answer = await scanOnline(item);
+          answer = await online(item);
         } catch (error) {
           setReachable(false); // no network, or no answer in time: the same nonce goes into the queue
         }
       }
-      if (answer === null) answer = await scanOffline(item);
+      if (answer === null) answer = await offline(item);
     } finally {
       clearTimeout(slow);
     }
@@ -714,7 +779,7 @@
 
   let refreshing = false;
   async function refreshBundle() {
-    if (refreshing || !isOnline()) return;
+    if (LEADS || refreshing || !isOnline()) return;
     refreshing = true;
     try {
       const since = state.bundle && state.bundle.cursor;
@@ -762,9 +827,46 @@
     renderQueue();
   }
 
+  async function syncLeads() {
+    let count = 0;
+    try {
+      while (state.queue.length) {
+        const item = state.queue[0];
+        const { status } = await api(CONFIG.urls.leads, { method: "POST", body: leadBody(item), timeout: 20000 });
+        if (status === 200 || status === 201) {
+          setReachable(true);
+          await confirm([{ nonce: item.nonce }]);
+          count += 1;
+        } else if (status === 400 || status === 404 || status === 409) {
+          setReachable(true);
+          await reject([item]);
+        } else {
+          setReachable(status < 500);
+          if (status === 401 || status === 403) el.syncState.textContent = M.login_message;
+          break;
+        }
+      }
+    } catch (error) {
+      setReachable(false);
+    }
+    const lines = [];
+    if (count) lines.push(fmt(M.sync_done, { count }));
+    if (state.rejected.length) lines.push(fmt(M.sync_rejected, { count: state.rejected.length }));
+    if (lines.length) el.syncState.textContent = lines.join(" ");
+  }
+
   let syncing = false;
   async function sync() {
     if (syncing || !state.queue.length || !isOnline()) return;
+    if (LEADS) {
+      syncing = true;
+      try {
+        await syncLeads();
+      } finally {
+        syncing = false;
+      }
+      return;
+    }
     syncing = true;
     const totals = { count: 0, conflicts: 0 };
     const add = (part) => {
@@ -829,6 +931,7 @@
   }
 
   function renderBundle() {
+    if (!el.bundleState) return;
     const bundle = state.bundle;
     if (!bundle) {
       el.bundleState.textContent = isOnline() ? M.bundle_loading : M.bundle_missing;
@@ -843,6 +946,7 @@
   }
 
   function renderLists() {
+    if (!el.list) return;
     const lists = (state.bundle && state.bundle.lists) || [];
     if (!lists.length) return;
     const wanted = state.prefs.list;
@@ -873,10 +977,12 @@
     el.answer.addEventListener("click", (event) => {
       if (event.target === el.answer) hideAnswer();
     });
-    el.list.addEventListener("change", () => {
-      state.prefs.list = selectedList();
-      savePrefs();
-    });
+    if (el.list) {
+      el.list.addEventListener("change", () => {
+        state.prefs.list = selectedList();
+        savePrefs();
+      });
+    }
     for (const radio of document.querySelectorAll("input[name=direction]")) {
       radio.checked = radio.value === (state.prefs.direction || "in");
       radio.addEventListener("change", () => {

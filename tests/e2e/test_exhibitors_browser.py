@@ -1,5 +1,6 @@
 """An exhibitor applies for a booth, an organiser confirms it onto a booth in admin, and the floor
-plan shows the booth as taken, linked to the exhibitor. The public pages pass axe."""
+plan shows the booth as taken, linked to the exhibitor; the exhibitor's staff find booking,
+invoice and passes in the portal. The pages pass axe."""
 
 from decimal import Decimal
 
@@ -10,6 +11,8 @@ from exhibitors.enums import BookingStatus
 from exhibitors.models import BoothBooking
 from tests.factories.exhibitors import BoothFactory, HallFactory
 from tests.factories.programme import EventFactory
+from tests.factories.ticketing import TicketTypeFactory
+from ticketing.enums import TicketCategory, TicketVisibility
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -20,6 +23,12 @@ def expo():  # type: ignore[no-untyped-def]
     hall = HallFactory(venue=event.venue, name="Halle B")
     booth = BoothFactory(event=event, hall=hall, number="B1.01", width=Decimal("3"), depth=Decimal("3"))
     BoothFactory(event=event, hall=hall, number="B1.02", width=Decimal("3"), depth=Decimal("3"))
+    TicketTypeFactory(
+        event=event,
+        category=TicketCategory.EXHIBITOR_PASS,
+        visibility=TicketVisibility.VOUCHER,
+        price_amount=Decimal("53.55"),
+    )
     User.objects.create_superuser("organiser", "organiser@example.org", "organiser-password")
     return event, booth
 
@@ -69,4 +78,27 @@ def test_apply_confirm_in_admin_and_the_floor_plan_shows_it_taken(live_server, p
     assert taken.get_attribute("href").endswith(f"/{event.slug}/exhibitors/{booking.exhibitor.slug}/")
     assert page.locator("[data-booth='B1.02']").get_attribute("data-status") == "available"
     assert "Musterstadt Digital GmbH" in page.locator("main").inner_text()
+    assert axe(page) == []
+    page.goto(floorplan + "?colour=category")
+    assert axe(page) == []
+
+    # Exhibitor staff find their booking, invoice and passes in the portal and name a pass.
+    from exhibitors.models import ExhibitorStaff
+    from exhibitors.selectors import booking_open_invoice
+
+    staff = User.objects.create_user("stand", password="stand-password")
+    ExhibitorStaff.objects.create(exhibitor=booking.exhibitor, user=staff)
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/{event.slug}/exhibitors/portal/")
+    page.fill("#id_username", "stand")
+    page.fill("#id_password", "stand-password")
+    page.locator("form.login-form button[type=submit]").click()
+    page.wait_for_url(f"**/{event.slug}/exhibitors/portal/")
+    invoice = booking_open_invoice(booking=booking)
+    assert invoice is not None and invoice.number in page.locator("#booking").inner_text()
+    assert page.locator("#passes form").count() == 4  # 3 passes included with 9 m², extra passes
+    assert axe(page) == []
+    page.goto(f"{live_server.url}/{event.slug}/exhibitors/portal/profile/")
+    assert axe(page) == []
+    page.goto(f"{live_server.url}/{event.slug}/exhibitors/leads/")
     assert axe(page) == []

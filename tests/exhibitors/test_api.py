@@ -225,6 +225,10 @@ def test_lead_patch_updates_notes_rating_tags(event, exhibitor, ticket, staff_us
     assert response.status_code == 200
     assert (response.json()["rating"], response.json()["tags"], response.json()["notes"]) == (4, ["KI"], "Demo")
     assert Lead.objects.get().scanned_by == staff_user
+    kept = staff.patch(_leads_url(event, f"{lead_id}/"), {"notes": "Demo 2"}, format="json").json()
+    assert (kept["rating"], kept["notes"]) == (4, "Demo 2")  # what is not sent stays
+    cleared = staff.patch(_leads_url(event, f"{lead_id}/"), {"rating": None}, format="json").json()
+    assert cleared["rating"] is None  # an explicit null clears it
 
 
 def test_staff_of_two_exhibitors_must_name_one(event, exhibitor, other_exhibitor, staff_user):

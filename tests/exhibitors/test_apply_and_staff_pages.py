@@ -108,3 +108,58 @@ def test_application_refuses_a_malformed_leitweg_id(client, event):
 
     assert response.status_code == 400
     assert not BoothBooking.objects.exists()
+
+
+def test_lead_scanner_page_is_for_exhibitor_staff_only(client, event, exhibitor, staff_user, django_user_model):
+    url = f"/{event.slug}/exhibitors/leads/scan/"
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(django_user_model.objects.create_user("visitor", password="x"))
+    assert client.get(url).status_code == 403
+
+    client.force_login(staff_user)
+    response = client.get(url)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '"mode": "leads"' in page
+    assert f"/api/v1/events/{event.slug}/leads/?exhibitor={exhibitor.slug}" in page
+    assert 'id="lead-consent"' in page and 'id="list-select"' not in page
+    worker = client.get(f"{url}sw.js")
+    assert worker.status_code == 200
+    assert worker["Service-Worker-Allowed"] == url
+    assert worker["Content-Type"].startswith("text/javascript")
+
+
+def test_staff_edit_a_leads_notes_rating_and_tags(client, event, exhibitor, ticket, staff_user):
+    lead, _ = lead_scan(exhibitor=exhibitor, code=ticket.code, consent=False, rating=2)
+    client.force_login(staff_user)
+    url = f"/{event.slug}/exhibitors/leads/"
+
+    saved = client.post(url, {"lead": lead.pk, "notes": " Rückruf ", "rating": "5", "tags": "cloud, Berlin , "})
+    lead.refresh_from_db()
+    assert saved.status_code == 302 and saved["Location"].endswith(f"#lead-{lead.pk}")
+    assert (lead.notes, lead.rating, lead.tags) == ("Rückruf", 5, ["cloud", "Berlin"])
+
+    cleared = client.post(url, {"lead": lead.pk, "notes": "", "rating": "", "tags": ""})
+    lead.refresh_from_db()
+    assert cleared.status_code == 302
+    assert (lead.notes, lead.rating, lead.tags) == ("", None, [])
+
+    too_many = client.post(
+        url, {"lead": lead.pk, "notes": "x", "rating": "9", "tags": ",".join("t" * 3 for _ in range(30))}
+    )
+    assert too_many.status_code == 400
+    assert f'href="#lead-{lead.pk}-tags"' in too_many.content.decode()
+    lead.refresh_from_db()
+    assert lead.notes == ""
+
+
+def test_staff_cannot_edit_another_exhibitors_lead(client, event, other_exhibitor, ticket, staff_user):
+    lead, _ = lead_scan(exhibitor=other_exhibitor, code=ticket.code, consent=False)
+    client.force_login(staff_user)
+
+    response = client.post(f"/{event.slug}/exhibitors/leads/", {"lead": lead.pk, "notes": "mine now"})
+
+    assert response.status_code == 404
+    lead.refresh_from_db()
+    assert lead.notes == ""

@@ -99,6 +99,31 @@ def test_floorplan_svg_is_well_formed_with_one_element_per_booth_linking_to_exhi
     assert client.get(exhibitors[0].get_absolute_url()).status_code == 200
 
 
+def test_floorplan_colours_booked_booths_by_their_exhibitors_category(client, event, django_assert_max_num_queries):
+    public, industry = ExhibitorCategoryFactory(position=1), ExhibitorCategoryFactory(position=2)
+    booths = [BoothFactory(event=event) for _ in range(4)]
+    exhibitors = [ExhibitorFactory(event=event) for _ in range(3)]
+    exhibitors[0].categories.set([public])
+    exhibitors[1].categories.set([industry, public])  # the first by position counts: public
+    exhibitors[2].categories.set([industry])
+    for exhibitor, booth in zip(exhibitors, booths, strict=False):
+        _book(exhibitor, booth)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(f"/{event.slug}/floorplan/?colour=category")
+
+    page = response.content.decode()
+    svg = re.search(r'<svg xmlns="http://www.w3.org/2000/svg" class="floorplan".*?</svg>', page, re.S)
+    assert svg is not None
+    root = ET.fromstring(svg.group(0))  # noqa: S314 (our own page)
+    fills = {el.get("data-booth"): el.find(f"{SVG}rect").get("fill") for el in root if el.get("class") == "booth"}
+    assert fills[booths[0].number] == fills[booths[1].number] != fills[booths[2].number]
+    assert fills[booths[3].number] not in {fills[b.number] for b in booths[:3]}  # the free one
+    legend = page.split('class="floorplan-legend"')[1].split("</ul>")[0]
+    assert str(public.name) in legend and str(industry.name) in legend
+    assert 'href="?colour=category" aria-current="page"' in page
+
+
 def test_floorplan_without_booths_says_so(client, event):
     response = client.get(f"/{event.slug}/floorplan/")
     assert response.status_code == 200
