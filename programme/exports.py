@@ -395,7 +395,9 @@ def _ics_description(event: Event, session: ReleasedSession, url: str) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def _ics_event(*, event: Event, session: ReleasedSession, release: ScheduleRelease, base_url: str) -> CalendarEvent:
+def _ics_event(
+    *, event: Event, session: ReleasedSession, release: ScheduleRelease, base_url: str, sequence: int | None = None
+) -> CalendarEvent:
     url = _session_url(event, session, base_url)
     categories = [_format_label(session)]
     if session.track:
@@ -403,7 +405,7 @@ def _ics_event(*, event: Event, session: ReleasedSession, release: ScheduleRelea
     return CalendarEvent.new(
         uid=session_uid(session),
         stamp=release.published_at.astimezone(dt.UTC),
-        sequence=release.sequence,
+        sequence=release.sequence if sequence is None else sequence,
         start=_local(session.starts_at),
         end=_local(session.ends_at),
         summary=session.title,
@@ -423,19 +425,28 @@ def _calendar(
     base_url: str,
     kind: str,
     source: str | None = None,
+    sequences: dict[int, int] | None = None,
+    name: str | None = None,
 ) -> bytes:
     language = active_language()
     calendar = Calendar.new(
         prodid=f"-//Smart Country Convention//{GENERATOR_NAME} {_generator_version()}//{language.upper()}",
         uid=uuid.uuid5(GUID_NAMESPACE, f"calendar:{event.pk}:{kind}"),
-        name=event.name,
+        name=name or event.name,
         description=event.tagline or None,
         method="PUBLISH",
         url=_absolute(base_url, event.get_absolute_url()),
         source=source,
         refresh_interval=ICS_REFRESH_INTERVAL if source else None,
         subcomponents=[
-            _ics_event(event=event, session=session, release=release, base_url=base_url) for session in sessions
+            _ics_event(
+                event=event,
+                session=session,
+                release=release,
+                base_url=base_url,
+                sequence=sequences.get(session.session_id, 0) if sequences is not None else None,
+            )
+            for session in sessions
         ],
     )
     calendar.add("X-WR-TIMEZONE", TIME_ZONE_NAME)
@@ -464,3 +475,29 @@ def schedule_ics(*, event: Event, release: ScheduleRelease, base_url: str) -> by
 def session_ics(*, event: Event, session: ReleasedSession, base_url: str) -> bytes:
     """One published session (e.g. "add to my calendar"); same UID as in `schedule_ics`."""
     return _calendar(event=event, release=session.release, sessions=[session], base_url=base_url, kind="session")
+
+
+def personal_ics(
+    *,
+    event: Event,
+    release: ScheduleRelease,
+    sessions: list[ReleasedSession],
+    sequences: dict[int, int],
+    base_url: str,
+    source: str,
+    name: str,
+    key: str,
+) -> bytes:
+    """A person's own selection of sessions (e.g. an attendee's agenda) as a subscribable feed.
+    Same UIDs as `schedule_ics`; SEQUENCE is per session (`sequences`: how often it moved or
+    changed status), so calendar apps update an entry exactly when it changed."""
+    return _calendar(
+        event=event,
+        release=release,
+        sessions=sessions,
+        base_url=base_url,
+        kind=f"personal:{key}",
+        source=source,
+        sequences=sequences,
+        name=name,
+    )

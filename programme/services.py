@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from programme import signals
 from programme.enums import SessionStatus
 from programme.exceptions import EmptyRelease, ReleasePreviewOutdated, ReleaseVersionTaken
 from programme.models import (
@@ -146,4 +147,5 @@ def schedule_release_publish(
         ]
         ReleasedSessionSpeaker.objects.bulk_create(speakers)
         Event.objects.filter(pk=event.pk).update(updated_at=release.published_at)
+        signals.release_published.send(sender=ScheduleRelease, release=release)
     return release

@@ -754,4 +754,5 @@ class StripeEventAdmin(ReadOnlyMixin, admin.ModelAdmin[StripeEvent]):
     ordering = ["-received_at"]
 
 
-from ticketing import admin_checkin  # noqa: E402, F401  (door check-in: lists, devices, scans)
+# The agenda (seats, waiting lists) and door check-in (lists, devices, scans) have modules of their own.
+from ticketing import admin_agenda, admin_checkin  # noqa: E402, F401

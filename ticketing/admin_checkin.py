@@ -28,9 +28,10 @@ class CheckInListAdmin(admin.ModelAdmin[CheckInList]):
     ordering = ["event", "position", "pk"]
     list_select_related = ["event"]
     filter_horizontal = ["ticket_types"]
+    raw_id_fields = ["session"]
     fieldsets = [
         (None, {"fields": ["event", "name_de", "name_en", "position", "is_default"]}),
-        (_("Who is admitted"), {"fields": ["all_ticket_types", "ticket_types", "allows_reentry"]}),
+        (_("Who is admitted"), {"fields": ["all_ticket_types", "ticket_types", "allows_reentry", "session"]}),
         (_("Hours"), {"fields": ["opens_at", "closes_at"]}),
     ]
 

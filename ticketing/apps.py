@@ -7,4 +7,8 @@ class TicketingConfig(AppConfig):
     verbose_name = _("Ticketing")
 
     def ready(self) -> None:
+        from programme.signals import release_published
         from ticketing import checks  # noqa: F401  (registers the system checks)
+        from ticketing.services import hooks
+
+        release_published.connect(hooks.release_published, dispatch_uid="ticketing-agenda-release")

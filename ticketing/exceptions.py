@@ -75,3 +75,27 @@ class PaymentProviderUnavailable(ServiceUnavailable):
 class CheckInListNotFound(TicketingError):
     code = "unknown_checkin_list"
     default_message = _("There is no such check-in list for this edition, and no default list.")
+
+
+class SessionNotBookable(TicketingError):
+    code = "session_not_bookable"
+    http_status = 409
+    default_message = _("This session has no seats to book (or it has started, or was cancelled).")
+
+
+class TicketNotAdmitted(TicketingError):
+    code = "ticket_not_admitted"
+    http_status = 409
+    default_message = _("This ticket does not admit its holder to the session (e.g. a day ticket for another day).")
+
+
+class SeatOverlap(TicketingError):
+    code = "seat_overlap"
+    http_status = 409
+    default_message = _("You already hold a seat in a session at the same time.")
+
+
+class SessionFull(TicketingError):
+    code = "session_full"
+    http_status = 409
+    default_message = _("All seats are taken. You can join the waiting list.")

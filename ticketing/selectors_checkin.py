@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from programme.models import BERLIN, Event
 from ticketing.enums import CheckInDirection, CheckInResult, OrderStatus
-from ticketing.models import CheckIn, CheckInList, Device, Ticket, TicketType
+from ticketing.models import CheckIn, CheckInList, Device, SeatBooking, Ticket, TicketType
 from ticketing.signing import public_key_bytes
 
 # A delta starts this much before the previous bundle was read: a scan or payment committed just
@@ -65,6 +65,11 @@ def offline_bundle(*, event: Event, since: dt.datetime | None) -> dict[str, Any]
         tickets = tickets.filter(Q(updated_at__gt=start) | Q(cancelled_at__gt=start))
         checkins = checkins.filter(created_at__gt=start)
     lists = checkin_lists(event)
+    seats: dict[int, list[int]] = {}
+    for session_id, ticket_id in SeatBooking.objects.filter(
+        session_id__in=[item.session_id for item in lists if item.session_id], cancelled_at__isnull=True
+    ).values_list("session_id", "ticket_id"):
+        seats.setdefault(session_id, []).append(ticket_id)
     return {
         "event": {
             "slug": event.slug,
@@ -83,6 +88,9 @@ def offline_bundle(*, event: Event, since: dt.datetime | None) -> dict[str, Any]
                 "allows_reentry": item.allows_reentry,
                 "opens_at": item.opens_at.strftime("%H:%M") if item.opens_at else None,
                 "closes_at": item.closes_at.strftime("%H:%M") if item.closes_at else None,
+                # A workshop's list: only these tickets (the seat holders) pass. Always sent in full.
+                "session": item.session_id,
+                "seat_tickets": seats.get(item.session_id, []) if item.session_id else None,
             }
             for item in lists
         ],

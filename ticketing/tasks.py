@@ -82,3 +82,24 @@ def render_invoice(invoice_id: int) -> None:
 
     if invoice := Invoice.objects.select_related("order__event").filter(pk=invoice_id).first():
         invoice_render(invoice=invoice)
+
+
+@task
+def send_seat_booked(booking_id: int) -> None:
+    from ticketing.services.agenda_mail import seat_mail_send
+
+    seat_mail_send(booking_id=booking_id, from_waiting_list=False)
+
+
+@task
+def send_seat_from_waiting_list(booking_id: int) -> None:
+    from ticketing.services.agenda_mail import seat_mail_send
+
+    seat_mail_send(booking_id=booking_id, from_waiting_list=True)
+
+
+@task
+def send_agenda_changes(ticket_id: int, release_id: int) -> None:
+    from ticketing.services.agenda_mail import agenda_changes_send
+
+    agenda_changes_send(ticket_id=ticket_id, release_id=release_id)

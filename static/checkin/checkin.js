@@ -334,6 +334,9 @@
     if (!list.all_ticket_types && !(list.ticket_types || []).includes(ticket.ticket_type_id)) {
       return { result: "wrong_list", ticket, list };
     }
+    if (list.session && !(list.seat_tickets || []).includes(ticket.id)) {
+      return { result: "wrong_list", ticket, list }; // a workshop admits its seat holders only
+    }
     const type = (bundle.ticket_types || []).find((t) => t.id === ticket.ticket_type_id);
     const now = localTime(new Date(scan.scanned_at), bundle.event.time_zone || "Europe/Berlin");
     const onDay = (bundle.event.days || []).includes(now.day) && (!type || !type.valid_on || type.valid_on === now.day);

@@ -164,7 +164,7 @@ def test_changelog_lists_added_moved_and_cancelled(client):
 
 PAGE_QUERIES = {
     "": 6,  # event, release, session count, speaker count, keynotes, their speakers
-    "programme/": 5,  # event, release, sessions, their speakers, tracks
+    "programme/": 6,  # event, release, sessions, their speakers, tracks, seats of workshops
     "programme/changelog/": 2,  # event, releases
     "programme/sessions/{session}/": 4,  # event, release, session, its speakers
     "speakers/": 6,  # event, release, speakers, links, appearances, their sessions' speakers

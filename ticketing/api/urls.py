@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ticketing.api import checkin, views, webhooks
+from ticketing.api import agenda, checkin, views, webhooks
 
 urlpatterns = [
     path("events/<slug:event>/ticket-types/", views.TicketTypeListView.as_view(), name="api-ticket-type-list"),
@@ -12,6 +12,8 @@ urlpatterns = [
         name="api-checkin-offline-bundle",
     ),
     path("events/<slug:event>/checkin/sync/", checkin.SyncView.as_view(), name="api-checkin-sync"),
+    path("events/<slug:event>/sessions/<id:session_id>/seats/", agenda.SeatView.as_view(), name="api-session-seats"),
+    path("events/<slug:event>/agenda/", agenda.AgendaView.as_view(), name="api-agenda"),
     path("orders/<str:code>/", views.OrderDetailView.as_view(), name="api-order-detail"),
     path("payments/stripe/webhook/", webhooks.StripeWebhookView.as_view(), name="api-stripe-webhook"),
 ]

@@ -1,5 +1,6 @@
-"""Ticketing models: the shop (`shop`) and door check-in (`checkin`)."""
+"""Ticketing models: the shop (`shop`), door check-in (`checkin`) and the attendee's agenda (`agenda`)."""
 
+from ticketing.models.agenda import AgendaFeed, AgendaStar, SeatBooking, WaitingListEntry
 from ticketing.models.checkin import (
     CheckIn,
     CheckInList,
@@ -32,6 +33,8 @@ from ticketing.models.shop import (
 __all__ = [
     "CODE_ALPHABET",
     "DEFAULT_VAT_RATE",
+    "AgendaFeed",
+    "AgendaStar",
     "CheckIn",
     "CheckInList",
     "Device",
@@ -44,11 +47,13 @@ __all__ = [
     "Payment",
     "Quota",
     "Refund",
+    "SeatBooking",
     "StripeEvent",
     "Ticket",
     "TicketType",
     "TicketTypeQuerySet",
     "Voucher",
+    "WaitingListEntry",
     "generate_device_token",
     "generate_order_code",
     "generate_order_secret",

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from config.i18n import Translated, translated_char_fields
-from programme.models import Event
+from programme.models import Event, Session
 from ticketing.enums import CheckInDirection, CheckInResult, DeviceKind
 from ticketing.models.shop import Ticket, TicketType
 
@@ -48,6 +48,15 @@ class CheckInList(models.Model):
     )
     closes_at = models.TimeField(_("closes at"), null=True, blank=True)
     allows_reentry = models.BooleanField(_("re-entry allowed"), default=True)
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="checkin_lists",
+        verbose_name=_("workshop"),
+        help_text=_("A workshop's list admits exactly the holders of a seat in it (on top of the rules above)."),
+    )
     is_default = models.BooleanField(
         _("default list"), default=False, help_text=_("Used by scans and devices that name no list (main entrance).")
     )

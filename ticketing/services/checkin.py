@@ -270,7 +270,10 @@ _RULES_SQL = (
     "  ORDER BY c.scanned_at DESC, c.id DESC LIMIT 1),"
     " EXISTS (SELECT 1 FROM ticketing_checkin c"
     "  WHERE c.ticket_id = %(ticket)s AND c.checkin_list_id = l.id AND c.result = 'ok' AND c.direction = 'in'),"
-    " (SELECT c.id FROM ticketing_checkin c WHERE c.event_id = %(event)s AND c.nonce = %(nonce)s)"
+    " (SELECT c.id FROM ticketing_checkin c WHERE c.event_id = %(event)s AND c.nonce = %(nonce)s),"
+    # A workshop's list admits exactly the seat holders.
+    " (l.session_id IS NULL OR EXISTS (SELECT 1 FROM ticketing_seatbooking s"
+    "  WHERE s.session_id = l.session_id AND s.ticket_id = %(ticket)s AND s.cancelled_at IS NULL))"
     " FROM ticketing_checkinlist l WHERE l.event_id = %(event)s AND "
 )
 _INSERT_SQL = (
@@ -306,7 +309,9 @@ def _rules(
     row = cursor.fetchone()
     if row is None:
         raise CheckInListNotFound()
-    pk, name_de, name_en, all_types, opens_at, closes_at, reentry, is_default, admits, last, entered, previous = row
+    pk, name_de, name_en, all_types, opens_at, closes_at, reentry, is_default, admits, last, entered, previous, seat = (
+        row
+    )
     checkin_list = CheckInList(
         pk=pk,
         event_id=event.pk,
@@ -320,7 +325,7 @@ def _rules(
     )
     return _Rules(
         checkin_list=checkin_list,
-        admits_type=bool(all_types) or bool(admits),
+        admits_type=(bool(all_types) or bool(admits)) and bool(seat),
         last_direction=last,
         has_entered=bool(entered),
         previous_id=previous,

@@ -3,9 +3,11 @@ invoices, payments and mail. Called inside the service's transaction; anything t
 database (rendering, e-mail, Stripe) is scheduled with `transaction.on_commit`."""
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 
+from programme.models import ScheduleRelease
 from ticketing import tasks
 from ticketing.enums import OrderStatus, PaymentMethod
 from ticketing.models import Order, Refund, Ticket
@@ -60,9 +62,19 @@ def order_cancelled(*, order: Order, was_paid: bool) -> None:
     from ticketing.services.invoices import invoice_cancel_all
 
     invoice_cancel_all(order=order)
+    from ticketing.services.agenda import seats_release_for_tickets
+
+    seats_release_for_tickets(tickets=order.tickets.all())
     if order.stripe_checkout_session_id and not was_paid:
         transaction.on_commit(lambda: tasks.expire_checkout_session.enqueue(order.pk))
     transaction.on_commit(lambda: tasks.send_order_cancelled.enqueue(order.pk))
+
+
+def release_published(sender: Any, *, release: ScheduleRelease, **kwargs: Any) -> None:
+    """A new programme release (the programme's signal): the agenda's part of it."""
+    from ticketing.services.agenda import release_published as agenda_release_published
+
+    agenda_release_published(release=release)
 
 
 def ticket_assigned(*, ticket: Ticket) -> None:
