@@ -49,6 +49,15 @@ def _ticket(request: Request, event: str, code: str, ticket_id: int) -> Ticket:
     return ticket
 
 
+def _query_ticket(request: Request, event: str) -> Ticket:
+    """The ticket named by `?order=<code>&ticket=<id>` (GET and DELETE have no body)."""
+    params = SeatRequestSerializer(
+        data={"order": request.query_params.get("order", ""), "ticket": request.query_params.get("ticket")}
+    )
+    params.is_valid(raise_exception=True)
+    return _ticket(request, event, params.validated_data["order"], params.validated_data["ticket"])
+
+
 class SeatView(APIView):
     """Book (POST) or give up (DELETE) a ticket's seat in a session with limited seats."""
 
@@ -84,11 +93,7 @@ class SeatView(APIView):
         ],
     )
     def delete(self, request: Request, event: str, session_id: int) -> Response:
-        params = SeatRequestSerializer(
-            data={"order": request.query_params.get("order", ""), "ticket": request.query_params.get("ticket")}
-        )
-        params.is_valid(raise_exception=True)
-        ticket = _ticket(request, event, params.validated_data["order"], params.validated_data["ticket"])
+        ticket = _query_ticket(request, event)
         agenda_service.seat_cancel(ticket=ticket, session_id=session_id)
         return Response({"status": "cancelled", "session": session_id, "ticket": ticket.pk})
 
@@ -116,11 +121,7 @@ class AgendaView(APIView):
         ],
     )
     def get(self, request: Request, event: str) -> Response:
-        params = SeatRequestSerializer(
-            data={"order": request.query_params.get("order", ""), "ticket": request.query_params.get("ticket")}
-        )
-        params.is_valid(raise_exception=True)
-        ticket = _ticket(request, event, params.validated_data["order"], params.validated_data["ticket"])
+        ticket = _query_ticket(request, event)
         agenda = ticket_agenda(ticket=ticket, event=Event.objects.get(slug=event))
         items = [
             {
