@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
     "programme",
     "ticketing",
     "exhibitors",
@@ -123,22 +125,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, else local memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
+if os.environ.get("DJANGO_CACHE") == "off":  # measuring the cold paths (bench/run.py): nothing is kept
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+elif REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Tasks (PDF rendering, e-mail, Stripe clean-up): queued in the database and run by
-# `manage.py db_worker` in production; run in the request in debug, or with TASKS_BACKEND=immediate.
-TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "database")
+# Tasks (PDF rendering, e-mail, Stripe clean-up), run outside the request by a worker in
+# production: through Redis with RQ when REDIS_URL is set (`manage.py rqworker --job-class
+# django_tasks_rq.Job`), else queued in the database (`manage.py db_worker`). In debug they run in
+# the request; TASKS_BACKEND (immediate, database, rq) chooses explicitly.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or ("immediate" if DEBUG else "rq" if REDIS_URL else "database")
+if TASKS_BACKEND == "rq" and not REDIS_URL:
+    raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL.")
 TASKS = {
     "default": {
         "BACKEND": {
             "immediate": "django.tasks.backends.immediate.ImmediateBackend",
             "database": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
         }[TASKS_BACKEND]
     }
 }
+# RQ's queue (django-rq): the task queue lives in the same Redis as the cache.
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -13,14 +13,13 @@ from django.utils.translation import get_language
 from django.views.decorators.http import condition, require_safe
 
 from programme import exports
+from programme.cache import ExportVersion, export_version_cached
 from programme.exceptions import EventNotFound, NothingPublished
 from programme.forms import SpeakerSearchForm, TimetableFilterForm
 from programme.models import BERLIN, Event, ScheduleRelease
 from programme.selectors import (
-    ExportState,
     event_current,
     event_get_public,
-    export_state,
     release_changes_display,
     release_latest,
     release_list,
@@ -154,11 +153,11 @@ def changelog(request: HttpRequest, event: str) -> HttpResponse:
 EXPORT_CACHE_SECONDS = 3600
 
 
-def _export_state(request: HttpRequest, event: str) -> ExportState | None:
+def _export_state(request: HttpRequest, event: str) -> ExportVersion | None:
     """Computed once per request: the conditional check and the render use the same release."""
-    states: dict[str, ExportState | None] = request.__dict__.setdefault("_export_states", {})
+    states: dict[str, ExportVersion | None] = request.__dict__.setdefault("_export_states", {})
     if event not in states:
-        states[event] = export_state(slug=event)
+        states[event] = export_version_cached(slug=event)
     return states[event]
 
 
@@ -194,7 +193,8 @@ def _export_response(
     key = f"programme-export:{_export_etag(request, event)}"
     body = cache.get(key)
     if body is None:
-        rendered = render_export(state.event, state.release, request.build_absolute_uri("/"))
+        loaded = state.load()
+        rendered = render_export(loaded.event, loaded.release, request.build_absolute_uri("/"))
         body = rendered.encode() if isinstance(rendered, str) else rendered
         cache.set(key, body, EXPORT_CACHE_SECONDS)
     response = HttpResponse(body, content_type=content_type)
@@ -240,10 +240,11 @@ def schedule_ics(request: HttpRequest, event: str) -> HttpResponse:
 @require_safe
 @export_condition
 def session_ics(request: HttpRequest, event: str, session_id: int) -> HttpResponse:
-    state = _export_state(request, event)
-    if state is None:
+    version = _export_state(request, event)
+    if version is None:
         _release(_event(event))
         raise Http404
+    state = version.load()
     session = released_session_get(release=state.release, session_id=session_id)
     if session is None:
         raise Http404("No such session in the published programme.")

@@ -1,4 +1,7 @@
-"""In production, tasks wait in the database until `manage.py db_worker` runs them."""
+"""In production, tasks wait in the database (`manage.py db_worker`) or, with REDIS_URL, in Redis
+(`manage.py rqworker`) until a worker runs them."""
+
+import os
 
 import pytest
 from django.core import mail
@@ -20,4 +23,47 @@ def test_database_backend_queues_until_the_worker_runs(settings):
     assert mail.outbox == []
     call_command("db_worker", "--batch", verbosity=0)
     assert DBTaskResult.objects.get(id=result.id).status == "SUCCESSFUL"
+    assert [m.to for m in mail.outbox] == [[order.email]]
+
+
+@pytest.fixture
+def rq_redis(settings):
+    """A Redis database of this test process's own (xdist workers run side by side), emptied."""
+    import redis
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    number = 15 - int(worker.removeprefix("gw")) % 8
+    url = f"redis://127.0.0.1:6379/{number}"
+    connection = redis.Redis.from_url(url)
+    try:
+        connection.ping()
+    except redis.ConnectionError as exc:  # the suite needs Redis on 127.0.0.1:6379: fail loudly
+        raise AssertionError(f"Redis is not reachable at {url}: {exc}") from exc
+    connection.flushdb()
+    settings.RQ_QUEUES = {"default": {"URL": url, "DEFAULT_TIMEOUT": 60}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    yield connection
+    connection.flushdb()
+
+
+@pytest.mark.django_db
+def test_rq_backend_queues_in_redis_until_a_worker_runs(rq_redis):
+    """With REDIS_URL the tasks go through Redis: the request only enqueues, `rqworker` runs."""
+    import django_rq
+    from django_tasks_rq import Job
+    from rq import SimpleWorker
+
+    order = OrderFactory(status="awaiting_approval")
+
+    result = tasks.send_order_received.enqueue(order.pk)
+
+    assert result.status == "READY"
+    assert mail.outbox == []
+    queue = django_rq.get_queue("default", job_class=Job)
+    assert queue.count == 1
+    # What `manage.py rqworker --job-class django_tasks_rq.Job --burst` does, in this process
+    # (so the worker sees this test's transaction).
+    SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+    assert queue.count == 0
+    assert tasks.send_order_received.get_result(result.id).status == "SUCCESSFUL"
     assert [m.to for m in mail.outbox] == [[order.email]]
