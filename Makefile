@@ -69,13 +69,16 @@ pytest: $(VENV)/.installed system-packages node-deps
 
 test: lint typecheck pytest
 
-# Programme pages and API, order creation, door scans, ticket PDFs; results go to docs/performance.md.
+# Programme pages and API, order creation, door scans, ticket PDFs and, on PostgreSQL, the scale-out run
+# (sale rush and double scans across two app servers); results go to docs/performance.md.
 # Set DATABASE_URL to a PostgreSQL server to measure there (a throwaway database is used).
 bench: $(VENV)/.installed runtime-packages
 	$(PY) bench/run.py
 	$(PY) bench/orders.py
 	$(PY) bench/checkin.py
 	$(PY) bench/pdf.py
+	@if [[ "$$DATABASE_URL" == postgres* ]]; then $(PY) bench/scaleout.py; \
+	else echo "bench/scaleout.py (two app servers, a worker, PostgreSQL and Redis) needs DATABASE_URL=postgres://..."; fi
 
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l de -l en --ignore=.venv --ignore=node_modules --ignore=var

@@ -40,7 +40,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from orders import CpuMeter, backend_pids, children, database, gunicorn_master, write_section
-from run import DOC, HOST, ROOT, Request, app_env, load_requests, machine, manage, server
+from run import DOC, HOST, ROOT, Request, app_env, load_requests, machine, manage, percentile_ms, server
 
 DEFAULT_SCANS = 1500
 DEFAULT_CONCURRENCY = (1, 8)
@@ -69,18 +69,27 @@ def _django() -> None:
 def prepare_child(tickets: int, devices: int) -> dict[str, Any]:
     """Paid tickets with signed codes in the demo edition, and door devices; as JSON."""
     _django()
-    from django.db import transaction
-
     from programme.models import Event
-    from ticketing.enums import OrderStatus, PaymentMethod
-    from ticketing.models import Order, Ticket, TicketType
+    from ticketing.models import TicketType
     from ticketing.services.checkin import device_create
-    from ticketing.signing import sign_ticket
 
     event = Event.objects.order_by("-start_on").first()
     assert event is not None, "load_demo made no edition"
     ticket_type = TicketType.objects.filter(event=event, valid_on__isnull=True, price_amount__gt=0).first()
     assert ticket_type is not None
+    codes = paid_codes(event, ticket_type, tickets)
+    tokens = [device_create(event=event, name=f"Bench door {n}")[1] for n in range(devices)]
+    return {"event": event.slug, "codes": codes, "tokens": tokens}
+
+
+def paid_codes(event: Any, ticket_type: Any, tickets: int) -> list[str]:
+    """The signed codes of `tickets` new tickets of `ticket_type`, in one paid order (inside Django)."""
+    from django.db import transaction
+
+    from ticketing.enums import OrderStatus, PaymentMethod
+    from ticketing.models import Order, Ticket
+    from ticketing.signing import sign_ticket
+
     with transaction.atomic():
         order = Order.objects.create(
             event=event,
@@ -103,8 +112,7 @@ def prepare_child(tickets: int, devices: int) -> dict[str, Any]:
         for row in rows:
             row.code = sign_ticket(ticket_id=row.pk, event_id=event.pk)
         Ticket.objects.bulk_update(rows, ["code"], batch_size=500)
-    tokens = [device_create(event=event, name=f"Bench door {n}")[1] for n in range(devices)]
-    return {"event": event.slug, "codes": [row.code for row in rows], "tokens": tokens}
+    return [str(row.code) for row in rows]
 
 
 def verify_child(codes: list[str]) -> dict[str, Any]:
@@ -130,9 +138,10 @@ def child_main(args: argparse.Namespace) -> int:
     return 0
 
 
-def child(env: dict[str, str], *args: str, stdin: str | None = None) -> dict[str, Any]:
+def child(env: dict[str, str], *args: str, stdin: str | None = None, script: str = __file__) -> dict[str, Any]:
+    """Run `script` (this one by default) as a child with `args` in `env`; its stdout is JSON."""
     proc = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), *args],
+        [sys.executable, str(Path(script).resolve()), *args],
         cwd=ROOT,
         env=env,
         input=stdin,
@@ -216,11 +225,7 @@ class Level:
         return self.scans / self.seconds if self.seconds else 0.0
 
     def percentile_ms(self, p: float) -> float:
-        ordered = sorted(self.latencies)
-        if not ordered:
-            return 0.0
-        rank = max(1, -(-len(ordered) * p // 100))
-        return ordered[int(rank) - 1] * 1000
+        return percentile_ms(self.latencies, p)
 
     def per_scan_ms(self, seconds: float | None) -> float | None:
         return None if seconds is None or not self.scans else seconds / self.scans * 1000

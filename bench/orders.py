@@ -65,6 +65,7 @@ from run import (
     load_requests,
     machine,
     manage,
+    percentile_ms,
     server,
 )
 
@@ -97,7 +98,7 @@ STEPS = (
     "sold; create the order and its ticket; issue the invoice (the next gap-free number from the locked "
     "yearly counter, buyer and seller snapshots);"
 )
-SECTION_ORDER = ("orders:postgresql", "orders:sqlite", "checkin:postgresql", "checkin:sqlite", "pdf")
+SECTION_ORDER = ("orders:postgresql", "orders:sqlite", "checkin:postgresql", "checkin:sqlite", "pdf", "scaleout")
 
 
 # --- CPU time from /proc ------------------------------------------------------------------
@@ -284,12 +285,7 @@ class Level:
         return self.placed / self.seconds if self.seconds else 0.0
 
     def percentile_ms(self, p: float) -> float:
-        """Nearest-rank percentile in milliseconds."""
-        if not self.latencies:
-            return 0.0
-        ordered = sorted(self.latencies)
-        rank = max(1, -(-len(ordered) * p // 100))  # ceil(n * p / 100)
-        return ordered[int(rank) - 1] * 1000
+        return percentile_ms(self.latencies, p)
 
     def per_order_ms(self, seconds: float | None) -> float | None:
         return None if seconds is None or not self.placed else seconds / self.placed * 1000

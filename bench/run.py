@@ -127,18 +127,22 @@ class Result:
         return self.requests / self.seconds if self.seconds else 0.0
 
     def percentile_ms(self, p: float) -> float:
-        """Nearest-rank percentile in milliseconds."""
-        if not self.latencies:
-            return 0.0
-        ordered = sorted(self.latencies)
-        rank = max(1, -(-len(ordered) * p // 100))  # ceil(n * p / 100)
-        return ordered[int(rank) - 1] * 1000
+        return percentile_ms(self.latencies, p)
 
     def target_met(self) -> bool | None:
         """None when this row is not judged (no target, or another concurrency)."""
         if self.probe.target is None or self.concurrency != TARGET_CONCURRENCY:
             return None
         return self.probe.target.met(self)
+
+
+def percentile_ms(latencies: Sequence[float], p: float) -> float:
+    """Nearest-rank percentile of latencies in seconds, in milliseconds (0 for none)."""
+    if not latencies:
+        return 0.0
+    ordered = sorted(latencies)
+    rank = max(1, -(-len(ordered) * p // 100))  # ceil(n * p / 100)
+    return ordered[int(rank) - 1] * 1000
 
 
 # --- load generator ----------------------------------------------------------------------

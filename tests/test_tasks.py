@@ -67,3 +67,22 @@ def test_rq_backend_queues_in_redis_until_a_worker_runs(rq_redis):
     assert queue.count == 0
     assert tasks.send_order_received.get_result(result.id).status == "SUCCESSFUL"
     assert [m.to for m in mail.outbox] == [[order.email]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_closes_a_connection_past_its_age_after_each_task(rq_redis):
+    """As a request would (config/tasks.py): the tests keep no connection (CONN_MAX_AGE=0)."""
+    import django_rq
+    from django.db import connection
+    from django_tasks_rq import Job
+    from rq import SimpleWorker
+
+    order = OrderFactory(status="awaiting_approval")
+    tasks.send_order_received.enqueue(order.pk)
+    assert connection.connection is not None
+
+    queue = django_rq.get_queue("default", job_class=Job)
+    SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+
+    assert [m.to for m in mail.outbox] == [[order.email]]
+    assert connection.connection is None
