@@ -237,3 +237,22 @@ def test_staff_of_two_exhibitors_must_name_one(event, exhibitor, other_exhibitor
     staff.force_login(staff_user)
     assert staff.get(_leads_url(event)).json()["code"] == "exhibitor_required"
     assert staff.get(_leads_url(event), {"exhibitor": other_exhibitor.slug}).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_lead_list_and_export_query_count_is_constant(event, exhibitor, lead_token, django_assert_num_queries, count):
+    client = _device_client(lead_token)
+    for n in range(count):
+        visitor = PaidTicketFactory(order__event=event, attendee_name=f"Besucherin {n}")
+        lead_consent_grant(ticket=visitor)
+        assert client.post(_leads_url(event), {"code": visitor.code, "consent": True}, format="json").status_code in (
+            200,
+            201,
+        )
+    # the device's exhibitor (with its edition), count, leads
+    with django_assert_num_queries(3):
+        listed = client.get(_leads_url(event)).json()
+    assert listed["count"] == count
+    with django_assert_num_queries(2):  # the device's exhibitor, leads
+        export = client.get(_leads_url(event, "export.csv"))
+    assert len(list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))) == count + 1

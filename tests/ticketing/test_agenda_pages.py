@@ -166,3 +166,22 @@ def test_seats_through_the_api(event):
         .json()
     )
     assert [(i["session"], i["booked"]) for i in agenda["items"]] == [(w.pk, True)]  # moved up from the queue
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_agenda_api_query_count_is_constant(event, django_assert_num_queries, count):
+    from rest_framework.test import APIClient
+
+    sessions = [workshop(event, seats=5, hour=9 + 2 * n) for n in range(count)]
+    publish(event, "1.0")
+    ticket = holder(event)
+    for session in sessions:
+        seat_book(ticket=ticket, session_id=session.pk)
+    client = APIClient(HTTP_X_ORDER_SECRET=ticket.order.secret)
+    url = f"/api/v1/events/{event.slug}/agenda/"
+    client.get(url, {"order": ticket.order.code, "ticket": ticket.pk})
+    # order, ticket, edition, release, seats, stars, waiting places, released sessions with their
+    # speakers, the release the stars were seen in, then seats, taken and waiting per session
+    with django_assert_num_queries(13):
+        agenda = client.get(url, {"order": ticket.order.code, "ticket": ticket.pk}).json()
+    assert len(agenda["items"]) == count

@@ -659,3 +659,15 @@ def test_parse_scan_agrees_with_the_documented_serializer(body):
         assert parsed["list"] == expected.get("list")
         assert parsed["nonce"] == (expected.get("nonce") or "")
         assert parsed["scanned_at"] == expected.get("scanned_at")
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_offline_bundle_query_count_is_constant(door, event, main_list, django_assert_num_queries, count):
+    tickets = PaidTicketFactory.create_batch(count, order__event=event)
+    for ticket in tickets:
+        scan(door, event, code=ticket.code)
+    door.get(f"/api/v1/events/{event.slug}/checkin/offline-bundle/")  # the device is then cached
+    # lists, their ticket types, the edition's ticket types, tickets (with order), check-ins
+    with django_assert_num_queries(5):
+        data = door.get(f"/api/v1/events/{event.slug}/checkin/offline-bundle/").json()
+    assert len(data["tickets"]) == count and len(data["checkins"]) == count
