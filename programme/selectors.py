@@ -124,11 +124,39 @@ def released_session_get(*, release: ScheduleRelease, session_id: int) -> Releas
     )
 
 
-def released_speaker_list(*, release: ScheduleRelease, q: str | None = None) -> QuerySet[Speaker]:
-    """Speakers who appear in the release, each with their published sessions."""
+def released_speakers(*, release: ScheduleRelease, q: str | None = None) -> QuerySet[Speaker]:
+    """Speakers who appear in the release, by name: the rows alone (the speaker list page)."""
     speakers = (
         Speaker.objects.filter(released_appearances__released_session__release=release)
         .distinct()
+        .order_by("name", "id")
+    )
+    if q:
+        speakers = speakers.filter(Q(name__icontains=q) | Q(organisation__icontains=q))
+    return speakers
+
+
+def released_speaker_list(*, release: ScheduleRelease, q: str | None = None) -> QuerySet[Speaker]:
+    """Speakers who appear in the release with their links and the ids of their published
+    sessions (`published_appearances`, each with its released session): the API's list."""
+    return released_speakers(release=release, q=q).prefetch_related(
+        "links",
+        Prefetch(
+            "released_appearances",
+            queryset=ReleasedSessionSpeaker.objects.filter(released_session__release=release)
+            .select_related("released_session")
+            .only("speaker_id", "released_session__session_id", "released_session__starts_at")
+            .order_by("released_session__starts_at"),
+            to_attr="published_appearances",
+        ),
+    )
+
+
+def released_speaker_get(*, release: ScheduleRelease, slug: str) -> Speaker | None:
+    """One speaker of the release, each published session with its room, track and co-speakers."""
+    return (
+        released_speakers(release=release)
+        .filter(slug=slug)
         .prefetch_related(
             "links",
             Prefetch(
@@ -145,15 +173,8 @@ def released_speaker_list(*, release: ScheduleRelease, q: str | None = None) -> 
                 to_attr="published_appearances",
             ),
         )
-        .order_by("name", "id")
+        .first()
     )
-    if q:
-        speakers = speakers.filter(Q(name__icontains=q) | Q(organisation__icontains=q))
-    return speakers
-
-
-def released_speaker_get(*, release: ScheduleRelease, slug: str) -> Speaker | None:
-    return released_speaker_list(release=release).filter(slug=slug).first()
 
 
 def released_room_list(*, release: ScheduleRelease) -> QuerySet[Room]:
@@ -449,7 +470,7 @@ def release_overview(*, release: ScheduleRelease) -> ReleaseOverview:
     active = ReleasedSession.objects.filter(release=release).active()
     return ReleaseOverview(
         session_count=active.count(),
-        speaker_count=released_speaker_list(release=release).count(),
+        speaker_count=released_speakers(release=release).count(),
         keynotes=list(released_session_list(release=release, format=SessionFormat.KEYNOTE).active()[:6]),
     )
 

@@ -28,7 +28,7 @@ from programme.selectors import (
     released_session_get,
     released_session_list,
     released_speaker_get,
-    released_speaker_list,
+    released_speakers,
     released_track_list,
 )
 
@@ -121,7 +121,7 @@ def speaker_list(request: HttpRequest, event: str) -> HttpResponse:
     release = release_latest(event=edition)
     form = SpeakerSearchForm(request.GET)
     q = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    speakers = list(released_speaker_list(release=release, q=q or None)) if release else []
+    speakers = list(released_speakers(release=release, q=q or None)) if release else []
     return render(
         request,
         "programme/speaker_list.html",

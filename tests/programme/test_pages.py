@@ -167,7 +167,7 @@ PAGE_QUERIES = {
     "programme/": 6,  # event, release, sessions, their speakers, tracks, seats of workshops
     "programme/changelog/": 2,  # event, releases
     "programme/sessions/{session}/": 4,  # event, release, session, its speakers
-    "speakers/": 6,  # event, release, speakers, links, appearances, their sessions' speakers
+    "speakers/": 3,  # event, release, speakers (the rows alone: the list shows names and positions)
     "speakers/{speaker}/": 6,
 }
 
