@@ -80,6 +80,28 @@ def test_order_place_sold_out_raises(stripe_keys, future_event):
     assert info.value.code == "sold_out"
 
 
+def test_after_a_sold_out_the_next_buyers_are_refused_without_waiting_for_the_locks(stripe_keys, future_event):
+    """A sale rush's losers: refused by an unlocked count, outside any transaction."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    limited = TicketTypeFactory(event=future_event, capacity=1)
+    place(future_event, limited)
+    with pytest.raises(SoldOut):
+        place(future_event, limited)  # decided under the locks: and remembered for a few seconds
+
+    with CaptureQueriesContext(connection) as queries, pytest.raises(SoldOut):
+        place(future_event, limited)
+    assert not any("SAVEPOINT" in q["sql"] or "FOR UPDATE" in q["sql"] for q in queries.captured_queries)
+
+    # The unlocked look can only refuse: with room again (more capacity), the locked path sells.
+    limited.capacity = 2
+    limited.save()
+    assert place(future_event, limited).tickets.count() == 1
+    with pytest.raises(SoldOut):
+        place(future_event, limited)
+
+
 def test_shared_quota_limits_several_types(stripe_keys, future_event):
     quota = QuotaFactory(event=future_event, size=3)
     three_day = TicketTypeFactory(event=future_event)

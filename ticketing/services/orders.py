@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Subquery
 from django.utils import timezone
@@ -129,6 +130,8 @@ def order_place(
         raise QuantityOutOfRange(extra={"tickets": f"At most {MAX_TICKETS_PER_ORDER} tickets per order."})
     if payment_method not in PaymentMethod.values or payment_method == PaymentMethod.FREE:
         raise PaymentMethodUnavailable(extra={"payment_method": payment_method})
+    wanted = Counter(t.ticket_type_id for t in tickets)
+    _check_recently_sold_out(event=event, wanted=wanted, now=now)
     try:
         with transaction.atomic():
             order = _place_locked(
@@ -144,6 +147,9 @@ def order_place(
                 unlocked_types=frozenset(unlocked_types),
                 now=now,
             )
+    except SoldOut:
+        cache.set_many({_sold_out_key(type_id): True for type_id in wanted}, SOLD_OUT_SECONDS)
+        raise
     except IntegrityError:
         # Another request with the same Idempotency-Key won the race: answer with its order.
         if idempotency_key:
@@ -152,6 +158,29 @@ def order_place(
                 return Placement(order=existing, created=False)
         raise
     return Placement(order=order, created=True)
+
+
+# After a type sold out, its next buyers are first checked without the row locks for this long.
+SOLD_OUT_SECONDS = 5
+
+
+def _sold_out_key(type_id: int) -> str:
+    return f"ticketing:sold-out:{type_id}"
+
+
+def _check_recently_sold_out(*, event: Event, wanted: Counter[int], now: dt.datetime) -> None:
+    """A sale rush: once a type has sold out, every later buyer would queue on its row lock only
+    to hear `sold_out`. For a few seconds after that answer, the capacity is first counted without
+    the locks, and an order that cannot fit is refused at once (the losers no longer wait behind
+    each other, nor hold up the buyers of the edition's other types on a shared quota). An order
+    that may fit, and any order of a type not recently sold out, is decided under the locks alone:
+    this look can only refuse, never sell."""
+    if not cache.get_many([_sold_out_key(type_id) for type_id in wanted]):
+        return
+    types = {t.pk: t for t in TicketType.objects.filter(event=event, pk__in=list(wanted))}
+    if set(types) != set(wanted):
+        return  # the locked path names the unknown type
+    _check_capacity(wanted=wanted, types=types, quotas=_read_quotas(ticket_type_ids=list(wanted)), now=now)
 
 
 def _order_for_key(*, event: Event, key: str, fingerprint: str) -> Order | None:
@@ -307,13 +336,13 @@ class LockedQuotas:
 def _lock_quotas(*, ticket_type_ids: list[int]) -> LockedQuotas:
     """Lock the quotas the ticket types draw on, in primary-key order (after the types), and read
     their sizes and all their member types in the same statement."""
+    return _read_quotas(ticket_type_ids=ticket_type_ids, lock=True)
+
+
+def _read_quotas(*, ticket_type_ids: list[int], lock: bool = False) -> LockedQuotas:
     drawn_on = TicketType.quotas.through.objects.filter(tickettype_id__in=ticket_type_ids).values("quota_id")
-    rows = (
-        Quota.objects.select_for_update(of=("self",))
-        .filter(pk__in=Subquery(drawn_on))
-        .order_by("pk")
-        .values_list("pk", "size", "ticket_types")
-    )
+    quotas = Quota.objects.select_for_update(of=("self",)) if lock else Quota.objects.all()
+    rows = quotas.filter(pk__in=Subquery(drawn_on)).order_by("pk").values_list("pk", "size", "ticket_types")
     sizes: dict[int, int] = {}
     members: dict[int, set[int]] = {}
     for quota_id, size, type_id in rows:
