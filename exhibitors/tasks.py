@@ -2,10 +2,12 @@
 
 from django.tasks import task
 
+from config.tasks import retried_on_mail_errors
 from ticketing.models import Invoice
 
 
 @task
+@retried_on_mail_errors
 def send_booth_invoice(invoice_id: int) -> None:
     from exhibitors.services.mail import booth_invoice_send
 

@@ -86,3 +86,64 @@ def test_the_worker_closes_a_connection_past_its_age_after_each_task(rq_redis):
 
     assert [m.to for m in mail.outbox] == [[order.email]]
     assert connection.connection is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_server_down_when_tickets_are_sent_the_order_stays_paid_and_the_mail_is_retried(
+    settings, monkeypatch, caplog
+):
+    """The tickets mail fails with the mail server unreachable: the order is paid and stays so,
+    the task is queued again for a minute later, and that try sends the tickets."""
+    import datetime as dt
+    import smtplib
+
+    from django.core.mail.backends.locmem import EmailBackend
+    from django.utils import timezone
+
+    from tests.factories.ticketing import PaidTicketFactory
+    from ticketing.services.orders import order_mark_paid
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    ticket = PaidTicketFactory(order__status="pending")
+    order = ticket.order
+    real_send = EmailBackend.send_messages
+    outage = [ConnectionRefusedError(111, "Connection refused"), smtplib.SMTPServerDisconnected("gone")]
+
+    def flaky_send(self, messages):  # type: ignore[no-untyped-def]
+        if outage:
+            raise outage.pop(0)
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", flaky_send)
+
+    order_mark_paid(order=order)
+    call_command("db_worker", "--batch", verbosity=0)
+
+    order.refresh_from_db()
+    assert order.status == "paid"
+    assert mail.outbox == []
+    retry = DBTaskResult.objects.get(task_path="ticketing.tasks.render_and_send_tickets", status="READY")
+    assert retry.args_kwargs["kwargs"] == {"attempt": 1}
+    assert retry.run_after > timezone.now() + dt.timedelta(seconds=50)
+    assert "failed for now" in caplog.text
+
+    # A minute later the server is still down once more, then it is back.
+    for _ in range(2):
+        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+        call_command("db_worker", "--batch", verbosity=0)
+    assert [m.to for m in mail.outbox] == [[order.email]]
+    assert mail.outbox[0].attachments[0][0] == f"tickets-{order.code}.pdf"
+    assert not DBTaskResult.objects.filter(status="READY").exists()
+
+
+def test_permanent_mail_errors_are_not_retried():
+    import smtplib
+
+    from config.tasks import mail_error_is_transient
+
+    assert mail_error_is_transient(ConnectionRefusedError())
+    assert mail_error_is_transient(smtplib.SMTPServerDisconnected())
+    assert mail_error_is_transient(smtplib.SMTPResponseException(421, b"busy"))
+    assert not mail_error_is_transient(smtplib.SMTPResponseException(550, b"no such user"))
+    assert not mail_error_is_transient(smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"no")}))
+    assert not mail_error_is_transient(ValueError("a bug"))

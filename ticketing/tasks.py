@@ -3,6 +3,7 @@ a service. In development and tests they run immediately; in production a worker
 
 from django.tasks import task
 
+from config.tasks import retried_later, retried_on_mail_errors
 from ticketing.models import Invoice, Order, Refund, Ticket
 
 
@@ -11,6 +12,7 @@ def _order(order_id: int) -> Order | None:
 
 
 @task
+@retried_on_mail_errors
 def send_order_received(order_id: int) -> None:
     from ticketing.services.mail import order_received_send
 
@@ -27,6 +29,7 @@ def render_tickets(order_id: int) -> None:
 
 
 @task
+@retried_on_mail_errors
 def render_and_send_tickets(order_id: int) -> None:
     from ticketing.services.mail import tickets_send
     from ticketing.services.tickets import order_tickets_render
@@ -36,7 +39,14 @@ def render_and_send_tickets(order_id: int) -> None:
         tickets_send(order=order)
 
 
+def _stripe_unreachable(exc: BaseException) -> bool:
+    from ticketing.exceptions import PaymentProviderUnavailable
+
+    return isinstance(exc, PaymentProviderUnavailable)
+
+
 @task
+@retried_later(_stripe_unreachable)
 def expire_checkout_session(order_id: int) -> None:
     from ticketing.services.stripe_payments import checkout_session_expire
 
@@ -45,6 +55,7 @@ def expire_checkout_session(order_id: int) -> None:
 
 
 @task
+@retried_on_mail_errors
 def send_approval_decision(order_id: int) -> None:
     from ticketing.services.mail import approval_decision_send
 
@@ -53,6 +64,7 @@ def send_approval_decision(order_id: int) -> None:
 
 
 @task
+@retried_on_mail_errors
 def send_order_cancelled(order_id: int) -> None:
     from ticketing.services.mail import order_cancelled_send
 
@@ -61,6 +73,7 @@ def send_order_cancelled(order_id: int) -> None:
 
 
 @task
+@retried_on_mail_errors
 def send_refund(refund_id: int) -> None:
     from ticketing.services.mail import refund_send
 
@@ -69,6 +82,7 @@ def send_refund(refund_id: int) -> None:
 
 
 @task
+@retried_on_mail_errors
 def send_ticket(ticket_id: int) -> None:
     from ticketing.services.mail import ticket_send
 
@@ -85,6 +99,7 @@ def render_invoice(invoice_id: int) -> None:
 
 
 @task
+@retried_on_mail_errors
 def send_seat_booked(booking_id: int) -> None:
     from ticketing.services.agenda_mail import seat_mail_send
 
@@ -92,6 +107,7 @@ def send_seat_booked(booking_id: int) -> None:
 
 
 @task
+@retried_on_mail_errors
 def send_seat_from_waiting_list(booking_id: int) -> None:
     from ticketing.services.agenda_mail import seat_mail_send
 
@@ -99,6 +115,7 @@ def send_seat_from_waiting_list(booking_id: int) -> None:
 
 
 @task
+@retried_on_mail_errors
 def send_agenda_changes(ticket_id: int, release_id: int) -> None:
     from ticketing.services.agenda_mail import agenda_changes_send
 

@@ -313,6 +313,31 @@ def test_checkout_session_expire_outage_raises_for_a_retry(fake, day_ticket):
         checkout_session_expire(order=order)
 
 
+@pytest.mark.django_db(transaction=True)  # db_worker closes the connection between tasks
+def test_checkout_session_expire_task_runs_again_after_an_outage(fake, day_ticket, settings):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from ticketing import tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    order = place(day_ticket)
+    checkout_session_url(order=order, return_url=RETURN_URL)
+    order.refresh_from_db()
+    fake.down = True
+
+    tasks.expire_checkout_session.enqueue(order.pk)
+    call_command("db_worker", "--batch", verbosity=0)
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs == {"args": [order.pk], "kwargs": {"attempt": 1}}
+
+    fake.down = False
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    call_command("db_worker", "--batch", verbosity=0)
+    assert fake.sessions[order.stripe_checkout_session_id]["status"] == "expired"
+    assert not DBTaskResult.objects.filter(status="READY").exists()
+
+
 def test_order_expiry_expires_its_checkout_session(fake, day_ticket, django_capture_on_commit_callbacks):
     order = place(day_ticket)
     checkout_session_url(order=order, return_url=RETURN_URL)

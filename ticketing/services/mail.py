@@ -9,8 +9,10 @@ The mails go to `order.email` from `DEFAULT_FROM_EMAIL`, with replies to the sel
 and an `X-Order` header carrying the order code, through the default mailer (`MAILERS`).
 
 Nothing here swallows errors: a PDF that fails to render or a mail server that refuses raises
-out of the function, so the task that called it fails and the task queue retries it. A mail is
-never sent without the attachment it promises.
+out of the function, so the task that called it fails. A mail server that is down or answers
+"try again later" makes the task run again later (`config.tasks.retried_on_mail_errors`: after
+1 min, 5 min, 30 min, 2 h and 6 h); anything else fails the task for the organisers to see. A
+mail is never sent without the attachment it promises.
 """
 
 import datetime as dt
@@ -280,8 +282,8 @@ def tickets_send(*, order: Order) -> None:
     there is one.
 
     The PDFs are rendered here. If rendering fails the exception propagates and no mail is sent,
-    so the task (`render_and_send_tickets`) fails and the task queue retries it: a tickets mail
-    without its tickets would only confuse the buyer.
+    so the task (`render_and_send_tickets`) fails: a tickets mail without its tickets would only
+    confuse the buyer.
     """
     if order.status != OrderStatus.PAID:
         _skip("tickets", order)

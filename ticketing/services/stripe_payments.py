@@ -301,7 +301,7 @@ def _session_params(*, order: Order, return_url: str, expires_at: dt.datetime) -
 
 def checkout_session_expire(*, order: Order) -> None:
     """End the order's Checkout Session at Stripe (one already expired or completed is left alone).
-    Raises `PaymentProviderUnavailable` on an outage, so the task queue retries."""
+    Raises `PaymentProviderUnavailable` on an outage: the task (`expire_checkout_session`) runs again later."""
     session_id = order.stripe_checkout_session_id
     if not session_id or not settings.STRIPE_SECRET_KEY:
         return
