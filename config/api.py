@@ -92,3 +92,45 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+# --- the error responses in the OpenAPI schema ------------------------------------------------
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": 'Every error of the API: `{"code", "message", "extra"}` (SPEC.md).',
+    "properties": {
+        "code": {"type": "string", "description": "Machine-readable, e.g. `sold_out`, `invalid`, `not_found`."},
+        "message": {"type": "string", "description": "For people, in the request's language."},
+        "extra": {"type": "object", "additionalProperties": True, "description": "Details, e.g. field errors."},
+    },
+    "required": ["code", "message", "extra"],
+}
+ERROR_STATUSES = {
+    "400": "The request is malformed or a value is invalid (`extra` names the fields).",
+    "401": "Authentication is missing or not valid.",
+    "403": "Authenticated, but not allowed to do this.",
+    "404": "No such edition or object (or not visible to the caller).",
+    "405": "The method is not allowed here.",
+    "406": "None of the accepted media types can be served.",
+    "409": "The request conflicts with the current state (e.g. `sold_out`).",
+    "413": "The request body is too large.",
+    "415": "The body's media type is not supported.",
+    "429": "Too many requests: try again after `Retry-After` seconds.",
+    "503": "Busy (a lock waited on too long): try again after `Retry-After` seconds.",
+}
+
+
+def document_errors(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: the `Error` schema, and every error status any
+    operation can answer with, where the view did not document that status itself."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path in result.get("paths", {}).values():
+        for method, operation in path.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            for status_code, description in ERROR_STATUSES.items():
+                responses.setdefault(status_code, {"description": description, "content": error})
+    return result

@@ -376,3 +376,10 @@ def test_order_create_query_count(client, future_event, ticket_type, django_asse
             url, order_body(ticket_type), content_type="application/json", headers={"idempotency-key": "q"}
         )
     assert again.json()["code"] == response.json()["code"]
+
+
+def test_order_api_takes_json_only(client, future_event, ticket_type):
+    response = client.post(f"/api/v1/events/{future_event.slug}/orders/", {"email": "a@example.org"})
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+    assert set(response.json()) == {"code", "message", "extra"}

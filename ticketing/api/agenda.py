@@ -19,12 +19,21 @@ from ticketing.selectors import order_get_by_secret
 from ticketing.selectors_agenda import order_agenda_tickets, ticket_agenda, waiting_positions
 from ticketing.services import agenda as agenda_service
 
-SECRET = OpenApiParameter("X-Order-Secret", str, OpenApiParameter.HEADER, required=True)
+# Needed to see or change anything; without it, or with a wrong one, the order is not found (404).
+SECRET = OpenApiParameter(
+    "X-Order-Secret",
+    str,
+    OpenApiParameter.HEADER,
+    description="The order's secret (from its link). Without it, or a wrong one: 404 `order_not_found`.",
+)
 
 
-class SeatRequestSerializer(serializers.Serializer[Any]):
-    order = serializers.CharField(max_length=20, help_text="The order's code.")
+class TicketQuerySerializer(serializers.Serializer[Any]):
+    order = serializers.RegexField(r"^[A-Za-z0-9]+$", max_length=20, help_text="The order's code.")
     ticket = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="A ticket of that order.")
+
+
+class SeatRequestSerializer(TicketQuerySerializer):
     waitlist = serializers.BooleanField(default=False, help_text="When the session is full, join its waiting list.")
 
 
@@ -51,7 +60,7 @@ def _ticket(request: Request, event: str, code: str, ticket_id: int) -> Ticket:
 
 def _query_ticket(request: Request, event: str) -> Ticket:
     """The ticket named by `?order=<code>&ticket=<id>` (GET and DELETE have no body)."""
-    params = SeatRequestSerializer(
+    params = TicketQuerySerializer(
         data={"order": request.query_params.get("order", ""), "ticket": request.query_params.get("ticket")}
     )
     params.is_valid(raise_exception=True)
@@ -86,11 +95,7 @@ class SeatView(APIView):
 
     @extend_schema(
         responses={200: SEAT_RESPONSE},
-        parameters=[
-            SECRET,
-            OpenApiParameter("order", str, required=True),
-            OpenApiParameter("ticket", int, required=True),
-        ],
+        parameters=[SECRET, TicketQuerySerializer],
     )
     def delete(self, request: Request, event: str, session_id: int) -> Response:
         ticket = _query_ticket(request, event)
@@ -114,11 +119,7 @@ class AgendaView(APIView):
                 },
             )
         },
-        parameters=[
-            SECRET,
-            OpenApiParameter("order", str, required=True),
-            OpenApiParameter("ticket", int, required=True),
-        ],
+        parameters=[SECRET, TicketQuerySerializer],
     )
     def get(self, request: Request, event: str) -> Response:
         ticket = _query_ticket(request, event)

@@ -65,7 +65,7 @@ class BillingInSerializer(serializers.Serializer[Any]):
 
 class OrderCreateSerializer(serializers.Serializer[Any]):
     email = serializers.EmailField(max_length=254)
-    tickets = serializers.ListField(child=OrderTicketInSerializer(), allow_empty=False, max_length=50)
+    tickets = serializers.ListField(child=OrderTicketInSerializer(), allow_empty=False, min_length=1, max_length=50)
     payment_method = serializers.ChoiceField(choices=[PaymentMethod.STRIPE, PaymentMethod.INVOICE])
     voucher = serializers.CharField(required=False, allow_blank=True, max_length=40)
     billing = BillingInSerializer(required=False)
