@@ -32,6 +32,7 @@ import datetime as dt
 import http.client
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -452,8 +453,6 @@ def run(args: argparse.Namespace) -> int:
         check.update({"capacity": args.tickets, "drain_seconds": drain_seconds})
     finally:
         connection.flushdb()
-        import shutil
-
         shutil.rmtree(var_dir, ignore_errors=True)
 
     if result.errors:
