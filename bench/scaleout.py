@@ -7,7 +7,7 @@ end) and uses one Redis database (`--redis-url`, default redis://127.0.0.1:6379/
 and after) as cache and task queue. It loads the demo edition, adds a ticket type with 200
 tickets (inside the venue's quota, as a real sale would be), starts two gunicorn app servers on
 two ports (production settings, 2 sync workers each) and one RQ task worker
-(`manage.py rqworker --job-class django_tasks_rq.Job --worker-class rq.worker.SimpleWorker`),
+(`manage.py rqworker --job-class django_tasks_rq.Job --worker-class rq.worker.SimpleWorker --with-scheduler`),
 then:
 
 1. **Sale rush**: 1,000 buyers arrive at once (100 client threads, each buyer a new connection to
@@ -163,6 +163,7 @@ def task_worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[byt
         "django_tasks_rq.Job",
         "--worker-class",
         "rq.worker.SimpleWorker",
+        "--with-scheduler",
         "default",
     ]
     with log.open("ab") as out:
@@ -361,7 +362,7 @@ def section(
         "",
         "Two gunicorn app servers on two ports of 127.0.0.1 (2 sync workers each, production settings, "
         "`REDIS_URL` set: Redis is the cache of both and the task queue), one RQ task worker "
-        "(`manage.py rqworker --job-class django_tasks_rq.Job --worker-class rq.worker.SimpleWorker`), "
+        "(`manage.py rqworker --job-class django_tasks_rq.Job --worker-class rq.worker.SimpleWorker --with-scheduler`), "
         "all on this machine with the load generator, as [deploy.md](deploy.md) describes them.",
         "",
         "Reproduce: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/scaleout.py` "

@@ -133,8 +133,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Tasks (PDF rendering, e-mail, Stripe clean-up), run outside the request by a worker in
-# production: through Redis with RQ when REDIS_URL is set (`manage.py rqworker --job-class
-# django_tasks_rq.Job`), else queued in the database (`manage.py db_worker`). In debug they run in
+# production: through Redis with RQ when REDIS_URL is set (`manage.py rqworker --with-scheduler
+# --job-class django_tasks_rq.Job`, docs/deploy.md), else queued in the database (`manage.py db_worker`). In debug they run in
 # the request; TASKS_BACKEND (immediate, database, rq) chooses explicitly.
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or ("immediate" if DEBUG else "rq" if REDIS_URL else "database")
 if TASKS_BACKEND == "rq" and not REDIS_URL:

@@ -2,7 +2,7 @@
 
 The worker's connections are looked after as a request's are.
 
-A long-running RQ worker (`rqworker --worker-class rq.worker.SimpleWorker`) runs one task after
+A long-running RQ worker (`rqworker --worker-class rq.worker.SimpleWorker --with-scheduler`) runs one task after
 another in one process. Django closes a connection that is broken or past `CONN_MAX_AGE` at the
 start and end of every request; this does the same around every task (django-tasks-rq sends the
 signals of the `django_tasks` package), so a database restart costs one failed task, not a

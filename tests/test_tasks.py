@@ -147,3 +147,45 @@ def test_permanent_mail_errors_are_not_retried():
     assert not mail_error_is_transient(smtplib.SMTPResponseException(550, b"no such user"))
     assert not mail_error_is_transient(smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"no")}))
     assert not mail_error_is_transient(ValueError("a bug"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rq_retry_waits_in_the_scheduled_registry_until_the_scheduler_moves_it(rq_redis, monkeypatch, time_machine):
+    """With Redis the retry of a failed mail is a scheduled RQ job: it runs only where a worker
+    runs RQ's scheduler (`rqworker --with-scheduler`, docs/deploy.md)."""
+    import django_rq
+    from django.core.mail.backends.locmem import EmailBackend
+    from django_tasks_rq import Job
+    from rq import SimpleWorker
+    from rq.registry import ScheduledJobRegistry
+    from rq.scheduler import RQScheduler
+
+    order = OrderFactory(status="awaiting_approval")
+    real_send = EmailBackend.send_messages
+    outage = [ConnectionRefusedError(111, "Connection refused")]
+
+    def flaky_send(self, messages):  # type: ignore[no-untyped-def]
+        if outage:
+            raise outage.pop(0)
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", flaky_send)
+    queue = django_rq.get_queue("default", job_class=Job)
+    tasks.send_order_received.enqueue(order.pk)
+    SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+
+    assert mail.outbox == []
+    assert queue.count == 0
+    assert ScheduledJobRegistry(queue=queue).count == 1
+
+    import datetime as dt
+
+    from django.utils import timezone
+
+    time_machine.move_to(timezone.now() + dt.timedelta(seconds=61))
+    scheduler = RQScheduler([queue], connection=queue.connection)
+    scheduler.acquire_locks()
+    scheduler.enqueue_scheduled_jobs()
+    scheduler.release_locks()
+    SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+    assert [m.to for m in mail.outbox] == [[order.email]]
