@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from config.exceptions import ApplicationError, ServiceUnavailable
+from config.middleware import is_lock_timeout
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +43,6 @@ def error_response(
     return Response({"code": code, "message": message, "extra": extra or {}}, status=status_code, headers=headers)
 
 
-def is_lock_timeout(exc: OperationalError) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "lock timeout" in text or "could not obtain lock" in text or "deadlock" in text
-
-
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Render every error as `{"code", "message", "extra"}`."""
     if isinstance(exc, DjangoValidationError):
@@ -62,8 +58,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, ApplicationError):
         set_rollback()
         headers = {}
-        if isinstance(exc, ServiceUnavailable):
-            headers["Retry-After"] = str(exc.retry_after)
+        if getattr(exc, "retry_after", None):  # ServiceUnavailable, RateLimited
+            headers["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
         return error_response(exc.code, exc.message, status_code=exc.http_status, extra=exc.extra, headers=headers)
 
     if isinstance(exc, drf_exceptions.APIException):

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_rq",
     "django_tasks_rq",
+    "axes",
     "programme",
     "ticketing",
     "exhibitors",
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.LockTimeoutMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -208,7 +211,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SCCON <tickets@sccon.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 # Behind a TLS-terminating proxy (the production setup) trust its X-Forwarded-Proto; set
 # DJANGO_BEHIND_PROXY=0 when gunicorn faces clients directly, so the header cannot be spoofed.
-if env_bool("DJANGO_BEHIND_PROXY", default=True):
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=True)
+if BEHIND_PROXY:
+    # ... and the last address of X-Forwarded-For is the client's (config.ratelimit.client_ip).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
@@ -240,9 +245,17 @@ REST_FRAMEWORK = {
     # `?format=` is the session format filter (SPEC.md), not a renderer switch.
     "URL_FORMAT_OVERRIDE": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    # Per scanner device (or door-staff user): far above a real door (SPEC: 20 scans a second),
-    # low enough that a stuck scanner cannot flood the server.
-    "DEFAULT_THROTTLE_RATES": {"checkin_scan": "40/s", "checkin_sync": "60/m"},
+    "DEFAULT_THROTTLE_RATES": {
+        # Per scanner device (or door-staff user): far above a real door (SPEC: 20 scans a second),
+        # low enough that a stuck scanner cannot flood the server.
+        "checkin_scan": "40/s",
+        "checkin_sync": "60/m",
+        # Per client address (config.ratelimit): generous for an office behind one address,
+        # tight enough to stop a script.
+        "order_create": os.environ.get("RATE_ORDER_CREATE", "30/m"),
+        "secret_lookup_failure": os.environ.get("RATE_SECRET_LOOKUP_FAILURE", "30/h"),
+        "exhibitor_apply": os.environ.get("RATE_EXHIBITOR_APPLY", "10/h"),
+    },
 }
 # `RATE_LIMITS=0` switches every rate limit off (e.g. for a benchmark).
 RATE_LIMITS = env_bool("RATE_LIMITS", default=True)
@@ -296,6 +309,19 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Logins (admin and the site's own) are locked out after repeated failures (django-axes): per
+# user name and address, so a guesser elsewhere cannot lock the real user out. The attempts and
+# lockouts are listed in admin; `manage.py axes_reset` lifts them.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_ENABLED = RATE_LIMITS
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_LOCKOUT_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.ratelimit.login_locked_out"
+AXES_VERBOSE = False
 
 # The site's own login (door and exhibitor staff are not admin users); admin keeps its own.
 LOGIN_URL = "login"

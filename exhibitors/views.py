@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from config.exceptions import ApplicationError
 from config.i18n import active_language
+from config.ratelimit import ClientRateThrottle, RateLimited, secret_lookup
 from exhibitors.enums import BoothStatus
 from exhibitors.exceptions import ExhibitorNotFound, InvalidTicketCode, PassNotFound, TicketNotFound
 from exhibitors.forms import (
@@ -173,6 +174,13 @@ def application(request: HttpRequest, event: str) -> HttpResponse:
     """A company applies for a booth (no login): a new exhibitor (not yet public) and its application."""
     edition = _event(event)
     form = ApplicationForm(request.POST or None)
+    limited = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            ClientRateThrottle("exhibitor_apply").check(request)
+        except RateLimited as exc:
+            limited = exc
+            form.add_error(None, exc.message)  # the form comes back as typed, to send again later
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         application_submit(
@@ -200,12 +208,15 @@ def application(request: HttpRequest, event: str) -> HttpResponse:
             language=translation.get_language() or "de",
         )
         return redirect(reverse("exhibitors:apply-done", kwargs={"event": edition.slug}))
-    return render(
+    response = render(
         request,
         "exhibitors/apply.html",
         {"event": edition, "form": form, "errors": _form_errors(form), "nav": "exhibitors"},
-        status=400 if request.method == "POST" else 200,
+        status=limited.http_status if limited else 400 if request.method == "POST" else 200,
     )
+    if limited:
+        response["Retry-After"] = str(limited.retry_after)
+    return response
 
 
 @require_safe
@@ -514,8 +525,8 @@ def lead_scanner_sw(request: HttpRequest, event: str) -> HttpResponse:
 def order_leads(request: HttpRequest, event: str, code: str, secret: str) -> HttpResponse:
     """Per ticket of an order (the order's secret link is the key): whether exhibitors who scan
     the badge receive the attendee's contact details, and which exhibitors have scanned it."""
-    order = order_get_by_secret(code=code[:20], secret=secret[:100])
-    if order is None or order.event.slug != event:
+    order = secret_lookup(request, lambda: order_get_by_secret(code=code[:20], secret=secret[:100], event=event))
+    if order is None:
         raise Http404("No such order.")
     if request.method == "POST":
         ticket_id = request.POST.get("ticket", "")

@@ -113,9 +113,13 @@ def quota_overview(*, event: Event) -> list[tuple[Quota, int]]:
     return [(q, used.get(q.pk, 0)) for q in quotas]
 
 
-def order_get_by_secret(*, code: str, secret: str) -> Order | None:
-    """The order with this code, if `secret` is its secret (compared in constant time)."""
-    order = Order.objects.select_related("event", "event__venue", "voucher").filter(code=code).first()
+def order_get_by_secret(*, code: str, secret: str, event: str | None = None) -> Order | None:
+    """The order with this code (of the edition with slug `event`, when given), if `secret` is its
+    secret (compared in constant time)."""
+    orders = Order.objects.select_related("event", "event__venue", "voucher").filter(code=code)
+    if event is not None:
+        orders = orders.filter(event__slug=event)
+    order = orders.first()
     if order is None or not hmac.compare_digest(order.secret.encode(), secret.encode()):
         return None
     return order

@@ -215,9 +215,10 @@ def ticket_agenda(*, ticket: Ticket, event: Event) -> Agenda:
     return Agenda(ticket=ticket, release=release, items=items)
 
 
-def agenda_feed_get(*, token: str) -> AgendaFeed | None:
+def agenda_feed_get(*, token: str, event: str) -> AgendaFeed | None:
+    """The calendar feed with this token, of a ticket of the edition with slug `event`."""
     return (
-        AgendaFeed.objects.filter(token=token)
+        AgendaFeed.objects.filter(token=token, ticket__order__event__slug=event)
         .select_related("ticket__order__event__venue", "ticket__ticket_type")
         .first()
     )

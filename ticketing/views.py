@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from config.api import is_lock_timeout
 from config.exceptions import ApplicationError, ServiceUnavailable
 from config.i18n import active_language
+from config.middleware import is_lock_timeout
+from config.ratelimit import OrderCreateThrottle, RateLimited, secret_lookup
 from programme.exceptions import EventNotFound
 from programme.models import Event
 from programme.selectors import event_get_public
@@ -77,9 +78,9 @@ def _event(slug: str) -> Event:
         raise Http404(exc.message) from exc
 
 
-def _order(event: str, code: str, secret: str) -> Order:
-    order = order_get_by_secret(code=code[:20], secret=secret[:100])
-    if order is None or order.event.slug != event:
+def _order(request: HttpRequest, event: str, code: str, secret: str) -> Order:
+    order = secret_lookup(request, lambda: order_get_by_secret(code=code[:20], secret=secret[:100], event=event))
+    if order is None:
         raise Http404("No such order.")
     return order_refresh(order=order)
 
@@ -190,6 +191,7 @@ def _details_step(
             po_number=data["po_number"],
         )
     try:
+        OrderCreateThrottle().check(request)
         placement = order_place(
             event=edition,
             email=data["email"],
@@ -248,10 +250,11 @@ def _place_failed(
     else:
         form.add_error(None, exc.message)
     context["restart"] = isinstance(exc, IdempotencyKeyReused)
-    busy = isinstance(exc, ServiceUnavailable)
-    response = _render_details(request, offer, quantities, form, context, status=503 if busy else 200)
-    if isinstance(exc, ServiceUnavailable):
-        response["Retry-After"] = str(exc.retry_after)
+    # Busy (503) or too many orders from this address (429): the same form, to send again later.
+    retry = isinstance(exc, ServiceUnavailable | RateLimited)
+    response = _render_details(request, offer, quantities, form, context, status=exc.http_status if retry else 200)
+    if retry:
+        response["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
     return response
 
 
@@ -274,7 +277,7 @@ def _to_checkout(request: HttpRequest, order: Order) -> HttpResponse:
 @_private
 @require_http_methods(["GET", "HEAD", "POST"])
 def order_page(request: HttpRequest, event: str, code: str, secret: str) -> HttpResponse:
-    order = _order(event, code, secret)
+    order = _order(request, event, code, secret)
     submitted: tuple[int, RenameForm] | None = None
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -342,7 +345,7 @@ def _pdf(body: bytes, filename: str) -> HttpResponse:
 @_private
 @require_safe
 def tickets_pdf(request: HttpRequest, event: str, code: str, secret: str) -> HttpResponse:
-    order = _order(event, code, secret)
+    order = _order(request, event, code, secret)
     if order.status != OrderStatus.PAID:
         raise Http404("The tickets are issued once the order is paid.")
     try:
@@ -361,7 +364,7 @@ def _invoice_response(invoice: Invoice | None, order: Order) -> HttpResponse:
 @_private
 @require_safe
 def invoice_pdf(request: HttpRequest, event: str, code: str, secret: str) -> HttpResponse:
-    order = _order(event, code, secret)
+    order = _order(request, event, code, secret)
     detail = OrderDetail(order=order, tickets=[], invoices=order_invoices(order=order), can_rename=False)
     return _invoice_response(detail.invoice, order)
 
@@ -369,7 +372,7 @@ def invoice_pdf(request: HttpRequest, event: str, code: str, secret: str) -> Htt
 @_private
 @require_safe
 def invoice_number_pdf(request: HttpRequest, event: str, code: str, secret: str, number: str) -> HttpResponse:
-    order = _order(event, code, secret)
+    order = _order(request, event, code, secret)
     invoice = next((i for i in order_invoices(order=order) if i.number == number), None)
     return _invoice_response(invoice, order)
 
@@ -378,7 +381,7 @@ def invoice_number_pdf(request: HttpRequest, event: str, code: str, secret: str,
 @require_safe
 def invoice_number_xml(request: HttpRequest, event: str, code: str, secret: str, number: str) -> HttpResponse:
     """The XRechnung of one invoice, for a buyer who gave a Leitweg-ID (else 404)."""
-    order = _order(event, code, secret)
+    order = _order(request, event, code, secret)
     invoice = next((i for i in order_invoices(order=order) if i.number == number), None)
     body = invoice_service.invoice_xrechnung(invoice=invoice) if invoice is not None else None
     if invoice is None or body is None:

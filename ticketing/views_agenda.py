@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.exceptions import ApplicationError
+from config.ratelimit import secret_lookup
 from programme.exports import personal_ics
 from programme.models import Event
 from programme.selectors import release_latest
@@ -101,7 +102,7 @@ def _apply(request: HttpRequest, ticket: Ticket, action: str, session_id: int) -
 @_private
 @require_http_methods(["GET", "HEAD", "POST"])
 def agenda_page(request: HttpRequest, event: str, code: str, secret: str, ticket_id: int) -> HttpResponse:
-    order = _order(event, code, secret)
+    order = _order(request, event, code, secret)
     ticket = _ticket_of(order, ticket_id)
     _remember(request, order)
     if request.method == "POST":
@@ -153,8 +154,8 @@ def session_agenda_action(request: HttpRequest, event: str, session_id: int) -> 
 @require_safe
 def agenda_feed(request: HttpRequest, event: str, token: str) -> HttpResponse:
     """The private iCalendar feed of one ticket's agenda (seats and stars)."""
-    feed = agenda_feed_get(token=token[:64])
-    if feed is None or feed.ticket.order.event.slug != event:
+    feed = secret_lookup(request, lambda: agenda_feed_get(token=token[:64], event=event))
+    if feed is None:
         raise Http404("No such calendar.")
     ticket = feed.ticket
     edition = ticket.order.event

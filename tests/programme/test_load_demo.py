@@ -10,6 +10,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import RequestFactory
 
 from programme import demo_content
 from programme.enums import ConflictKind, RoomKind, SessionFormat, SessionStatus, SpeakerRole
@@ -304,15 +305,16 @@ def test_an_existing_edition_on_other_days_is_not_moved() -> None:
 def test_demo_logins() -> None:
     load()
     load()  # passwords and groups survive a second run
-    admin = authenticate(username="admin", password="admin")
+    request = RequestFactory().post("/login/")  # the login lockout (django-axes) needs the request
+    admin = authenticate(request, username="admin", password="admin")
     assert admin is not None and admin.is_superuser and admin.is_staff
-    door = authenticate(username="door", password="door")
+    door = authenticate(request, username="door", password="door")
     assert door is not None and not door.is_staff and not door.is_superuser
     assert list(door.groups.values_list("name", flat=True)) == ["Door staff"]
-    exhibitor = authenticate(username="exhibitor", password="exhibitor")
+    exhibitor = authenticate(request, username="exhibitor", password="exhibitor")
     assert exhibitor is not None and not exhibitor.is_superuser
     assert list(exhibitor.groups.values_list("name", flat=True)) == ["Exhibitor staff"]
-    assert authenticate(username="door", password="wrong") is None
+    assert authenticate(request, username="door", password="wrong") is None
     organisers = Group.objects.get(name="Organisers")
     programme_permissions = Permission.objects.filter(content_type__app_label="programme")
     assert programme_permissions.exists()

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.ratelimit import secret_lookup
 from programme.models import Event
 from ticketing.exceptions import OrderNotFound
 from ticketing.models import SeatBooking, Ticket, WaitingListEntry
@@ -49,8 +50,9 @@ SEAT_RESPONSE = inline_serializer(
 
 
 def _ticket(request: Request, event: str, code: str, ticket_id: int) -> Ticket:
-    order = order_get_by_secret(code=code[:20], secret=request.headers.get("X-Order-Secret", "")[:100])
-    if order is None or order.event.slug != event:
+    secret = request.headers.get("X-Order-Secret", "")[:100]
+    order = secret_lookup(request, lambda: order_get_by_secret(code=code[:20], secret=secret, event=event))
+    if order is None:
         raise OrderNotFound()
     ticket = next((t for t in order_agenda_tickets(order=order) if t.pk == ticket_id), None)
     if ticket is None:

@@ -21,10 +21,9 @@ from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Va
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from config.ratelimit import ClientRateThrottle
 from programme.models import Event
 from ticketing.enums import CheckInDirection, CheckInResult, DeviceKind
 from ticketing.models import Device
@@ -99,17 +98,11 @@ class CanScanAtTheDoor(BasePermission):
         return bool(user.has_perm("ticketing.scan_ticket"))
 
 
-class DeviceScanThrottle(SimpleRateThrottle):
+class DeviceScanThrottle(ClientRateThrottle):
     """Per device (or user), so one stuck scanner cannot flood the server; legitimate scanning is
     never slowed (a door may scan 20 times a second). `RATE_LIMITS=0` switches it off."""
 
     scope = "checkin_scan"
-
-    def get_rate(self) -> str | None:
-        # Read at each request (DRF binds the rates at import): settings changes apply at once.
-        rates: dict[str, Any] = api_settings.DEFAULT_THROTTLE_RATES
-        rate: str | None = rates.get(self.scope)
-        return rate
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         if not settings.RATE_LIMITS:

@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.ratelimit import OrderCreateThrottle, secret_lookup
 from programme.selectors import event_get_public
 from ticketing.api.serializers import (
     OrderCreatedSerializer,
@@ -36,6 +37,8 @@ class TicketTypeListView(generics.ListAPIView[Any]):
 
 class OrderCreateView(APIView):
     """Place an order. Send an `Idempotency-Key` header so a retried request cannot buy twice."""
+
+    throttle_classes = [OrderCreateThrottle]
 
     @extend_schema(
         request=OrderCreateSerializer,
@@ -90,7 +93,8 @@ class OrderDetailView(APIView):
         parameters=[OpenApiParameter("X-Order-Secret", str, OpenApiParameter.HEADER, required=True)],
     )
     def get(self, request: Request, code: str) -> Response:
-        order = order_get_by_secret(code=code[:20], secret=request.headers.get("X-Order-Secret", "")[:100])
+        secret = request.headers.get("X-Order-Secret", "")[:100]
+        order = secret_lookup(request, lambda: order_get_by_secret(code=code[:20], secret=secret))
         if order is None:
             raise OrderNotFound()
         order = order_refresh(order=order)
