@@ -10,6 +10,7 @@ import dj_database_url
 import dj_email_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 # Generic Django classes (QuerySet[Model], Prefetch[...]) subscriptable at run time, for the type hints.
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -89,6 +91,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -224,6 +227,27 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (Django's own middleware), on every page and answer: our own files
+# only, no inline script or style attribute anywhere; the few inline <style> blocks (admin
+# pages, Swagger UI, the browsable API) carry the per-request nonce. The scanner pages add
+# 'wasm-unsafe-eval' for their QR decoder (`SCANNER_CSP`); forms may send the buyer on to
+# Stripe's checkout page. docs/security.md.
+SECURE_CSP: dict[str, list[str]] = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "media-src": [CSP.SELF],
+    "worker-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF, "https://checkout.stripe.com"],
+    "frame-ancestors": [CSP.NONE],
+}
+SCANNER_CSP: dict[str, list[str]] = {**SECURE_CSP, "script-src": [*SECURE_CSP["script-src"], CSP.WASM_UNSAFE_EVAL]}
 if not DEBUG and not SECURE_SSL_REDIRECT:
     # A proxy in front does the redirect; tell `check --deploy` so.
     SILENCED_SYSTEM_CHECKS = ["security.W008"]
@@ -325,4 +349,5 @@ AXES_VERBOSE = False
 
 # The site's own login (door and exhibitor staff are not admin users); admin keeps its own.
 LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -452,6 +453,7 @@ def portal_invoice(request: HttpRequest, event: str, invoice_id: int) -> HttpRes
     return _private(response)
 
 
+@csp_override(settings.SCANNER_CSP)  # the QR decoder is WebAssembly
 @require_safe
 @login_required
 @ensure_csrf_cookie

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.views.decorators.http import condition, require_safe
@@ -57,6 +58,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "server_error", "message": "Internal error.", "extra": {}}, status=500)
     return render(request, "500.html", status=500)
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon (admin, the API's pages)."""
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 @require_safe

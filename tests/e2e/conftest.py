@@ -1,5 +1,9 @@
 """Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
 
+These tests check what the pages do; their contexts bypass the Content-Security-Policy because
+the tools they inject (axe-core, polling predicates) are inline scripts the policy rightly refuses.
+test_csp_browser.py checks the policy itself, in contexts that keep it.
+
 Playwright never downloads a browser here: it is pointed at /usr/bin/chromium, which `make test`
 and `.ci/run` install when missing. A missing browser fails the run; it is never skipped.
 """
@@ -59,7 +63,7 @@ def browser(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(bypass_csp=True, locale="de-DE", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

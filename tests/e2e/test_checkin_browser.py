@@ -74,7 +74,7 @@ def camera_page(browser, door, tmp_path: Path) -> Iterator[Any]:
         ],
     )
     context = camera_browser.new_context(
-        locale="de-DE", viewport={"width": 1280, "height": 900}, permissions=["camera"]
+        bypass_csp=True, locale="de-DE", viewport={"width": 1280, "height": 900}, permissions=["camera"]
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -283,7 +283,7 @@ def test_offline_decisions_agree_with_the_server(live_server, page, door):
 def test_scanner_in_english_on_a_phone_is_accessible(live_server, browser, door, axe):
     event, _entrance, ticket = door
     context = browser.new_context(
-        locale="en-GB", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+        bypass_csp=True, locale="en-GB", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
     )
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -70,7 +70,9 @@ def test_timetable_session_speaker_and_language_switch_are_accessible(live_serve
 
 
 def test_timetable_is_usable_on_a_phone(live_server, browser, programme):
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, locale="de-DE")
+    context = browser.new_context(
+        bypass_csp=True, viewport={"width": 375, "height": 740}, is_mobile=True, locale="de-DE"
+    )
     page = context.new_page()
     page.goto(f"{live_server.url}/{programme.slug}/programme/")
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -109,7 +109,7 @@ def test_buy_on_invoice_then_download_tickets(live_server, page, axe, shop, tmp_
 
 def test_shop_in_english_with_a_voucher_error_is_accessible(live_server, browser, axe, shop):
     event, _industry = shop
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(bypass_csp=True, locale="en-GB", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(f"{live_server.url}/{event.slug}/tickets/?voucher=NOPE")
     assert page.locator("html").get_attribute("lang") == "en"
@@ -121,7 +121,9 @@ def test_shop_in_english_with_a_voucher_error_is_accessible(live_server, browser
 
 def test_shop_is_usable_on_a_phone(live_server, browser, shop):
     event, industry = shop
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, locale="de-DE")
+    context = browser.new_context(
+        bypass_csp=True, viewport={"width": 375, "height": 740}, is_mobile=True, locale="de-DE"
+    )
     page = context.new_page()
     page.goto(f"{live_server.url}/{event.slug}/tickets/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375, "the shop scrolls sideways on a phone"
