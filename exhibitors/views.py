@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_safe
 
+from config.csp import scanner_csp
 from config.exceptions import ApplicationError
 from config.i18n import active_language
 from config.ratelimit import ClientRateThrottle, RateLimited, secret_lookup
@@ -453,7 +453,7 @@ def portal_invoice(request: HttpRequest, event: str, invoice_id: int) -> HttpRes
     return _private(response)
 
 
-@csp_override(settings.SCANNER_CSP)  # the QR decoder is WebAssembly
+@scanner_csp  # the QR decoder is WebAssembly
 @require_safe
 @login_required
 @ensure_csrf_cookie

@@ -18,10 +18,10 @@ from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_safe
 
+from config.csp import scanner_csp
 from config.i18n import active_language
 from programme.models import Event
 from ticketing.enums import CheckInDirection, CheckInResult
@@ -112,7 +112,7 @@ def _event(slug: str) -> Event:
     return get_object_or_404(Event.objects.select_related("venue"), slug=slug)
 
 
-@csp_override(settings.SCANNER_CSP)  # the QR decoder is WebAssembly
+@scanner_csp  # the QR decoder is WebAssembly
 @require_safe
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
