@@ -37,6 +37,7 @@ from exhibitors.services.booking import (
 )
 from exhibitors.services.invoices import booking_invoice_issue, booking_invoice_reissue, booking_mark_paid
 from ticketing.admin import ReadOnlyMixin, invoice_links
+from ticketing.admin_audit import trail_of
 from ticketing.enums import InvoiceKind
 from ticketing.models import Invoice
 
@@ -195,11 +196,16 @@ class BoothBookingAdmin(admin.ModelAdmin[BoothBooking]):
         "cancelled_at",
         "paid_at",
         "invoices",
+        "audit_trail",
     ]
     actions = ["confirm", "issue_passes", "issue_invoice", "reissue_invoice", "mark_paid", "cancel"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[BoothBooking]:
         return super().get_queryset(request).prefetch_related("invoice_links__invoice__cancelled_by")
+
+    @admin.display(description=_("audit trail"))
+    def audit_trail(self, obj: BoothBooking) -> str:
+        return trail_of(obj)
 
     def _invoices(self, obj: BoothBooking) -> list[Invoice]:
         return [link.invoice for link in obj.invoice_links.all()]

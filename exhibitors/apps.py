@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ExhibitorsConfig(AppConfig):
     name = "exhibitors"
     verbose_name = _("Exhibitors")
+
+    def ready(self) -> None:
+        from exhibitors.models import BoothBooking
+        from ticketing import audit
+
+        audit.register(BoothBooking)

@@ -376,6 +376,7 @@ class OrderAdmin(admin.ModelAdmin[Order]):
         "decided_at",
         "cancelled_at",
         "links",
+        "audit_trail",
     ]
     fieldsets = [
         (None, {"fields": ["code", "event", "status", "links", "email", "language"]}),
@@ -401,10 +402,17 @@ class OrderAdmin(admin.ModelAdmin[Order]):
         ),
         (_("Attention"), {"fields": ["needs_attention", "attention_note"]}),
         (_("History"), {"fields": ["created_at", "paid_at", "decided_at", "cancelled_at"]}),
+        (_("Audit trail"), {"fields": ["audit_trail"], "classes": ["collapse"]}),
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # orders are placed in the shop or through the API
+
+    @admin.display(description=_("changes to the order, its tickets, payments, refunds and check-ins"))
+    def audit_trail(self, obj: Order) -> str:
+        from ticketing.admin_audit import trail_of_order
+
+        return trail_of_order(obj.pk)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # cancel instead: orders, payments and invoices are kept
@@ -755,4 +763,4 @@ class StripeEventAdmin(ReadOnlyMixin, admin.ModelAdmin[StripeEvent]):
 
 
 # The agenda (seats, waiting lists) and door check-in (lists, devices, scans) have modules of their own.
-from ticketing import admin_agenda, admin_checkin  # noqa: E402, F401
+from ticketing import admin_agenda, admin_audit, admin_checkin  # noqa: E402, F401

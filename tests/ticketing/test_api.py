@@ -364,8 +364,8 @@ def test_order_create_query_count(client, future_event, ticket_type, django_asse
     url = f"/api/v1/events/{future_event.slug}/orders/"
     client.post(url, order_body(ticket_type), content_type="application/json")  # the year's invoice counter
     # event, Idempotency-Key, savepoint, ticket type (locked), quotas (locked) with their members,
-    # tickets held, order, ticket, invoice counter (update, read), invoice, release savepoint
-    with django_assert_num_queries(12):
+    # tickets held, order, its audit entry, ticket, invoice counter (update, read), invoice, release savepoint
+    with django_assert_num_queries(13):
         response = client.post(
             url, order_body(ticket_type), content_type="application/json", headers={"idempotency-key": "q"}
         )

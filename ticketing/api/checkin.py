@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from config.ratelimit import ClientRateThrottle
 from programme.models import Event
+from ticketing import audit
 from ticketing.enums import CheckInDirection, CheckInResult, DeviceKind
 from ticketing.models import Device
 from ticketing.selectors_checkin import offline_bundle, parse_cursor
@@ -56,6 +57,7 @@ class DeviceAuthentication(BaseAuthentication):
         if device is None:
             raise AuthenticationFailed("Unknown or revoked device token.")
         device_touch(device=device)
+        audit.set_device(device)
         return AnonymousUser(), device
 
     def authenticate_header(self, request: Request) -> str:

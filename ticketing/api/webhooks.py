@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ticketing.audit import acting_as
 from ticketing.services.stripe_payments import stripe_webhook_handle
 
 
@@ -33,8 +34,9 @@ class StripeWebhookView(APIView):
         auth=[],
     )
     def post(self, request: Request) -> Response:
-        event = stripe_webhook_handle(
-            payload=request.body,
-            signature=request.headers.get("Stripe-Signature", ""),
-        )
+        with acting_as("Stripe webhook"):
+            event = stripe_webhook_handle(
+                payload=request.body,
+                signature=request.headers.get("Stripe-Signature", ""),
+            )
         return Response({"received": True, "id": event.event_id})

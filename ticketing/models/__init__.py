@@ -1,6 +1,7 @@
 """Ticketing models: the shop (`shop`), door check-in (`checkin`) and the attendee's agenda (`agenda`)."""
 
 from ticketing.models.agenda import AgendaFeed, AgendaStar, SeatBooking, WaitingListEntry
+from ticketing.models.audit import AuditAction, AuditEntry
 from ticketing.models.checkin import (
     CheckIn,
     CheckInList,
@@ -35,6 +36,8 @@ __all__ = [
     "DEFAULT_VAT_RATE",
     "AgendaFeed",
     "AgendaStar",
+    "AuditAction",
+    "AuditEntry",
     "CheckIn",
     "CheckInList",
     "Device",

@@ -281,8 +281,10 @@ class Command(BaseCommand):
                 "with DEBUG on (DJANGO_DEBUG=1) or with --force."
             )
         start = parse_start(options["start"])
+        from ticketing.audit import acting_as  # the ticketing app is loaded lazily here, as below
+
         began = time.monotonic()
-        with transaction.atomic():
+        with acting_as("load_demo"), transaction.atomic():
             users = self.load_users()
             venue, rooms = self.load_venue()
             event = self.load_event(venue, start)
