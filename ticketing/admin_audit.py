@@ -16,6 +16,17 @@ from ticketing.admin import ReadOnlyMixin  # (ticketing.admin imports this modul
 from ticketing.models import AuditEntry
 
 TRAIL_LIMIT = 200
+DETAIL_FIELDS = [
+    "at",
+    "actor",
+    "actor_user",
+    "actor_device",
+    "action",
+    "content_type",
+    "object_link",
+    "order_link",
+    "what",
+]
 
 
 def _changes(entry: AuditEntry) -> SafeString:
@@ -78,35 +89,8 @@ class AuditEntryAdmin(ReadOnlyMixin, admin.ModelAdmin[AuditEntry]):
     search_fields = ["object_repr", "actor", "object_id"]
     date_hierarchy = "at"
     list_select_related = ["content_type"]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "at",
-                    "actor",
-                    "actor_user",
-                    "actor_device",
-                    "action",
-                    "content_type",
-                    "object_link",
-                    "order_link",
-                    "what",
-                ]
-            },
-        )
-    ]
-    readonly_fields = [
-        "at",
-        "actor",
-        "actor_user",
-        "actor_device",
-        "action",
-        "content_type",
-        "object_link",
-        "order_link",
-        "what",
-    ]
+    fieldsets = [(None, {"fields": tuple(DETAIL_FIELDS)})]
+    readonly_fields = DETAIL_FIELDS
 
     @admin.display(description=gettext_lazy("object"))
     def object_link(self, entry: AuditEntry) -> str:
