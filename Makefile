@@ -12,7 +12,7 @@ CHROMIUM := /usr/bin/chromium
 # Debian packages: WeasyPrint's libraries (PDF tickets and invoices) for running, plus Chromium
 # for the browser tests.
 RUNTIME_PACKAGES := fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 libglib2.0-0
-SYSTEM_PACKAGES := $(RUNTIME_PACKAGES) chromium
+SYSTEM_PACKAGES := $(RUNTIME_PACKAGES) chromium sqlite3
 
 .PHONY: help demo test lint typecheck pytest bench messages system-packages runtime-packages node-deps clean
 
