@@ -306,6 +306,9 @@ STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 # How long an unpaid card order holds its tickets, and how long an invoice may stay unpaid.
 ORDER_HOLD_MINUTES = int(os.environ.get("ORDER_HOLD_MINUTES", "30"))
 INVOICE_PAYMENT_DAYS = int(os.environ.get("INVOICE_PAYMENT_DAYS", "14"))
+# GDPR: `manage.py anonymise_attendees` (daily from cron) anonymises buyers and attendees of
+# editions that ended this many days ago (docs/privacy.md).
+ANONYMISE_AFTER_DAYS = int(os.environ.get("ANONYMISE_AFTER_DAYS", "180"))
 # The seller on invoices (§14 UStG) and the account for bank transfers.
 SELLER = {
     "name": os.environ.get("SELLER_NAME", "Bitkom Servicegesellschaft mbH"),

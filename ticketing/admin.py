@@ -5,6 +5,7 @@ reject, cancel, refund), each one service call. Payments, refunds, invoices and 
 history and can only be looked at.
 """
 
+import json
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import partial
@@ -361,7 +362,7 @@ class OrderAdmin(admin.ModelAdmin[Order]):
     search_fields = ["code", "email", "tickets__attendee_name", "billing_company", "billing_name"]
     ordering = ["-created_at"]
     inlines = [TicketInline, PaymentInline, RefundInline, InvoiceInline]
-    actions = ["mark_paid", "approve", "reject", "resend_tickets", "cancel", "refund"]
+    actions = ["mark_paid", "approve", "reject", "resend_tickets", "cancel", "refund", "export_personal_data"]
     readonly_fields = [
         "code",
         "event",
@@ -518,6 +519,22 @@ class OrderAdmin(admin.ModelAdmin[Order]):
             lambda order: order_reject(order=order, user=request.user),
             lambda n: ngettext("%(count)d order rejected.", "%(count)d orders rejected.", n) % {"count": n},
         )
+
+    @admin.action(description=_("Export the buyer's personal data (JSON, GDPR)"), permissions=["view"])
+    def export_personal_data(self, request: HttpRequest, queryset: QuerySet[Order]) -> HttpResponse | None:
+        from ticketing.services.privacy import personal_data_export
+
+        emails = sorted({order.email for order in queryset if order.email})
+        if len(emails) != 1:
+            self.message_user(request, _("Choose the orders of exactly one buyer."), messages.ERROR)
+            return None
+        data = personal_data_export(email=emails[0])
+        response = HttpResponse(
+            json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     @admin.action(description=_("Send the tickets again"), permissions=["change"])
     def resend_tickets(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:

@@ -175,7 +175,19 @@ def _after_delete(sender: type[models.Model], instance: Any, **kwargs: Any) -> N
     _record(sender, instance, AuditAction.DELETED, changes)
 
 
-def _record(model: type[models.Model], instance: Any, action: str, changes: dict[str, list[Any]]) -> None:
+def record_anonymised(instance: models.Model, *, order_id: int | None) -> None:
+    """The erasure itself, without the values erased (made with updates, which send no signals)."""
+    _record(type(instance), instance, AuditAction.CHANGED, {"personal data": ["…", "anonymised"]}, order_id=order_id)
+
+
+def _record(
+    model: type[models.Model],
+    instance: Any,
+    action: str,
+    changes: dict[str, list[Any]],
+    *,
+    order_id: int | None = None,
+) -> None:
     user, device, label = _who()
     AuditEntry.objects.create(
         actor_user=user,
@@ -185,7 +197,7 @@ def _record(model: type[models.Model], instance: Any, action: str, changes: dict
         content_type=ContentType.objects.get_for_model(model),
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
-        order_id=_registry[model].order_of(instance),
+        order_id=order_id if order_id is not None else _registry[model].order_of(instance),
         changes=changes,
     )
 

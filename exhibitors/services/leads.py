@@ -165,3 +165,44 @@ def lead_consent_withdraw(*, ticket: Ticket, now: dt.datetime | None = None) -> 
         return Lead.objects.filter(ticket=ticket, has_consent=True).update(
             has_consent=False, contact_name="", contact_email="", contact_company=""
         )
+
+
+# --- a person's data (ticketing.services.privacy) ---------------------------------------------
+
+
+def leads_personal_data(*, ticket_ids: list[int], **kwargs: Any) -> dict[str, Any]:
+    """The leads about these tickets, for the holder's data export: who scanned them, what was
+    shared and what the exhibitor noted."""
+    leads = Lead.objects.filter(ticket_id__in=ticket_ids).select_related("exhibitor").order_by("first_scanned_at")
+    return {
+        "leads": [
+            {
+                "ticket": lead.ticket_id,
+                "exhibitor": lead.exhibitor.name,
+                "first_scanned_at": lead.first_scanned_at.isoformat(),
+                "last_scanned_at": lead.last_scanned_at.isoformat(),
+                "scans": lead.scan_count,
+                "contact_details_shared": lead.has_consent,
+                "contact": {"name": lead.contact_name, "email": lead.contact_email, "company": lead.contact_company},
+                "notes": lead.notes,
+                "rating": lead.rating,
+                "tags": lead.tags,
+            }
+            for lead in leads
+        ],
+        "lead_consents": [
+            {
+                "ticket": consent.ticket_id,
+                "granted_at": consent.granted_at.isoformat(),
+                "withdrawn_at": consent.withdrawn_at.isoformat() if consent.withdrawn_at else None,
+            }
+            for consent in LeadConsent.objects.filter(ticket_id__in=ticket_ids).order_by("granted_at")
+        ],
+    }
+
+
+def leads_erase(*, ticket_ids: list[int], **kwargs: Any) -> None:
+    """The tickets' holders were anonymised: their leads and consents go too (what exhibitors
+    exported before is theirs to delete; docs/privacy.md)."""
+    Lead.objects.filter(ticket_id__in=ticket_ids).delete()
+    LeadConsent.objects.filter(ticket_id__in=ticket_ids).delete()

@@ -221,6 +221,8 @@ class Order(models.Model):
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("approval decided at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Set when the buyer's data were erased (GDPR); the order's invoices are kept as issued.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     objects = OrderQuerySet.as_manager()
 
@@ -261,6 +263,8 @@ class Ticket(models.Model):
     code = models.CharField(_("QR code"), max_length=200, null=True, blank=True, unique=True, editable=False)
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Set when the attendee's name and e-mail were erased (GDPR): on request, or after the edition.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
