@@ -39,10 +39,10 @@ class ApplicationForm(forms.Form):
     postcode = forms.CharField(label=_("Postcode"), max_length=20)
     city = forms.CharField(label=_("City"), max_length=100)
     country = forms.RegexField(
-        label=_("Country"), regex=r"^[A-Za-z]{2}$", initial="DE", help_text=_("ISO code, e.g. DE.")
+        label=_("Country"), regex=r"^[A-Za-z]{2}$", max_length=2, initial="DE", help_text=_("ISO code, e.g. DE.")
     )
     vat_id = forms.CharField(label=_("VAT ID"), max_length=20, required=False)
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), max_length=200, required=False, assume_scheme="https")
     contact_name = forms.CharField(label=_("Contact person"), max_length=200)
     contact_email = forms.EmailField(label=_("Contact e-mail"))
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
@@ -129,7 +129,7 @@ class PassAssignForm(forms.Form):
 
 class ExtraPassesForm(forms.Form):
     quantity = forms.IntegerField(label=_("Number of extra passes"), min_value=1, max_value=MAX_EXTRA_PASSES)
-    token = forms.RegexField(regex=r"^[A-Za-z0-9_-]{16,64}$", widget=forms.HiddenInput)
+    token = forms.RegexField(regex=r"^[A-Za-z0-9_-]{16,64}$", max_length=64, widget=forms.HiddenInput)
 
 
 class LeadEditForm(forms.Form):

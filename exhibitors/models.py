@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from config.i18n import Translated, translated_char_fields, translated_text_fields
+from config.uploads import validate_web_image
 from exhibitors.enums import BookingStatus, BoothStatus, BoothType
 from programme.models import Event, Hall
 from ticketing.enums import DeviceKind
 from ticketing.models import Device, Invoice, Order, Ticket, money_field
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
-LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
 MIN_STAND_AREA = Decimal("9")  # m², except pods sold as a package (DOMAIN.md)
 
 # Net price per m² by type (DOMAIN.md demo prices), used unless an edition has its own `BoothRate`.
@@ -45,23 +45,7 @@ def not_reserved_exhibitor_slug(value: str) -> None:
 
 def validate_logo(file: Any) -> None:
     """A logo must be a real PNG, JPEG or WebP image (checked by content, not name) of at most 2 MB."""
-    from PIL import Image, UnidentifiedImageError
-
-    if file.size is not None and file.size > LOGO_MAX_BYTES:
-        raise ValidationError(_("The logo may have at most 2 MB."), code="logo_too_large")
-    position = file.tell() if hasattr(file, "tell") else None
-    try:
-        file.seek(0)
-        with Image.open(file) as image:
-            image_format = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError(_("Upload a PNG, JPEG or WebP image."), code="logo_invalid") from exc
-    finally:
-        if position is not None:
-            file.seek(position)
-    if image_format not in LOGO_FORMATS:
-        raise ValidationError(_("Upload a PNG, JPEG or WebP image."), code="logo_invalid")
+    validate_web_image(file, max_bytes=LOGO_MAX_BYTES)
 
 
 class ExhibitorCategory(models.Model):

@@ -7,11 +7,12 @@ copy of the schedule (`ReleasedSession` rows) made when an organiser publishes.
 import datetime as dt
 import secrets
 import uuid
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.i18n import Translated, translated_char_fields, translated_text_fields
+from config.uploads import validate_web_image
 from programme.enums import RoomKind, SessionFormat, SessionLanguage, SessionStatus, SpeakerRole
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -51,6 +53,11 @@ def not_reserved(value: str) -> None:
 
 def generate_session_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+
+
+def validate_speaker_photo(file: Any) -> None:
+    """A real PNG, JPEG or WebP image (checked by content, not name) of at most 2 MB."""
+    validate_web_image(file)
 
 
 class Venue(models.Model):
@@ -227,7 +234,13 @@ class Speaker(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     position_de, position_en = translated_char_fields(_("position"), required=False)
     bio_de, bio_en = translated_text_fields(_("biography"))
-    photo = models.ImageField(_("photo"), upload_to="speakers/", blank=True)
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="speakers/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"]), validate_speaker_photo],
+        help_text=_("PNG, JPEG or WebP, at most 2 MB."),
+    )
     email = models.EmailField(_("e-mail (not public)"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

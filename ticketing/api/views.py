@@ -3,6 +3,7 @@ from typing import Any
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -35,6 +36,9 @@ class TicketTypeListView(generics.ListAPIView[Any]):
         return ticket_type_availability(event=event, ticket_types=shop_ticket_types(event=event))
 
 
+MAX_IDEMPOTENCY_KEY = 100
+
+
 class OrderCreateView(APIView):
     """Place an order. Send an `Idempotency-Key` header so a retried request cannot buy twice."""
 
@@ -43,12 +47,21 @@ class OrderCreateView(APIView):
     @extend_schema(
         request=OrderCreateSerializer,
         responses={201: OrderCreatedSerializer},
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                {"type": "string", "maxLength": MAX_IDEMPOTENCY_KEY},
+                OpenApiParameter.HEADER,
+                required=False,
+            )
+        ],
     )
     def post(self, request: Request, event: str) -> Response:
         edition = event_get_public(slug=event)
         data = order_create_validate(request.data)
-        key = request.headers.get("Idempotency-Key", "").strip()[:100]
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > MAX_IDEMPOTENCY_KEY:
+            raise ValidationError({"Idempotency-Key": [f"At most {MAX_IDEMPOTENCY_KEY} characters."]})
         placement = order_place(
             event=edition,
             email=data["email"],
