@@ -1166,3 +1166,76 @@ def test_refund_event_naming_a_row_with_another_refund_is_recorded_and_flagged(f
     order.refresh_from_db()
     assert order.needs_attention
     assert "re_test_second" in order.attention_note
+
+
+def test_stripe_too_slow_to_answer_keeps_the_order_and_the_payment_retryable(
+    stripe_settings, client, day_ticket, monkeypatch
+):
+    """Not a fake: the real SDK's HTTP client against a server that accepts and never answers,
+    with the read timeout shortened from 30 s."""
+    import socket
+    import threading
+
+    import stripe
+
+    from ticketing.services import stripe_payments
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])  # and say nothing
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    stripe_settings.STRIPE_API_BASE = f"http://127.0.0.1:{server.getsockname()[1]}"
+    monkeypatch.setattr(stripe_payments, "_http_client_override", stripe.RequestsClient(timeout=(1.0, 0.5)))
+    monkeypatch.setattr(stripe_payments, "MAX_NETWORK_RETRIES", 0)
+    try:
+        body = {
+            "email": "buyer@example.org",
+            "tickets": [{"ticket_type": day_ticket.pk, "attendee_name": "Erika Mustermann"}],
+            "payment_method": "stripe",
+        }
+        response = client.post(
+            f"/api/v1/events/{day_ticket.event.slug}/orders/", data=body, content_type="application/json"
+        )
+        assert accepted, "the request reached the silent server"
+    finally:
+        stop.set()
+        thread.join()
+        for connection in accepted:
+            connection.close()
+        server.close()
+
+    assert response.status_code == 201
+    assert "payment_url" not in response.json()  # no session: paying is offered again on the order page
+    order = Order.objects.get(code=response.json()["code"])
+    assert order.status == OrderStatus.PENDING and order.stripe_checkout_session_id == ""
+    page = client.get(response.json()["url"].replace("http://testserver", ""))
+    assert page.status_code == 200
+
+
+def test_webhook_before_the_buyer_returns_the_order_page_shows_it_paid(fake, client, day_ticket, settings):
+    """Stripe's webhook often beats the buyer's browser back to the shop: the return to the order
+    page then shows the paid order and its tickets, and asks Stripe for nothing more."""
+    settings.LANGUAGE_CODE = "en"
+    order = place(day_ticket)
+    order, _session = pay(client, fake, order)  # the webhook: paid
+    sessions_before = len(fake.calls("POST", "/v1/checkout/sessions"))
+    page = client.get(f"/{order.event.slug}/orders/{order.code}/{order.secret}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert f"/{order.event.slug}/orders/{order.code}/{order.secret}/tickets.pdf" in body
+    assert len(fake.calls("POST", "/v1/checkout/sessions")) == sessions_before
+    # A retried return (the buyer reloads) changes nothing either.
+    assert client.get(f"/{order.event.slug}/orders/{order.code}/{order.secret}/").status_code == 200
+    assert Payment.objects.filter(order=order).count() == 1
