@@ -127,6 +127,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"] = {
         "options": f"-c lock_timeout={int(os.environ.get('DATABASE_LOCK_TIMEOUT_MS', '5000'))}"
     }
+    if env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        # Parameters bound on the server, and a statement run a fifth time on a connection is
+        # prepared (psycopg): the hot paths' statements skip PostgreSQL's parse and plan. Switch
+        # off (0) behind a connection pooler in transaction mode (PgBouncer without prepared
+        # statement support).
+        DATABASES["default"]["OPTIONS"] |= {"server_side_binding": True, "prepare_threshold": 5}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
