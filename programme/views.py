@@ -8,6 +8,7 @@ from typing import Any
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
@@ -98,19 +99,47 @@ def timetable(request: HttpRequest, event: str) -> HttpResponse:
     if day not in days:
         day = today if today in days else days[0]
     track = filters.get("track") or None
-    stages: dict[int, dict[str, Any]] = {}
-    for session in released_session_list(release=release, day=day, track=track):
-        stages.setdefault(session.room_id, {"room": session.room, "sessions": []})["sessions"].append(session)
     context.update(
         {
             "day": day,
             "invalid_day": invalid_day,
-            "stages": sorted(stages.values(), key=lambda s: (s["room"].position, s["room"].name_de)),
+            "stages_html": _timetable_stages(request, edition, release, day, track),
             "tracks": list(released_track_list(release=release)),
             "selected_track": track,
         }
     )
     return render(request, "programme/timetable.html", context)
+
+
+def _timetable_stages(
+    request: HttpRequest, edition: Event, release: ScheduleRelease, day: dt.date, track: str | None
+) -> str:
+    """The day's stages with their session cards, rendered once per release, change to the
+    programme (the exports' version: `programme.cache`), day, track and language. The free seats
+    change with every booking: the cards hold a marker for them, which the page fills in."""
+    version = export_version_cached(slug=edition.slug)
+    key = None
+    if version is not None and version.release_id == release.pk:
+        stamp = version.last_modified.timestamp()
+        key = f"programme:timetable:{release.pk}:{stamp}:{day.isoformat()}:{track or ''}:{get_language()}"
+        html = cache.get(key)
+        if html is not None:
+            return str(html)
+    stages: dict[int, dict[str, Any]] = {}
+    for session in released_session_list(release=release, day=day, track=track):
+        stages.setdefault(session.room_id, {"room": session.room, "sessions": []})["sessions"].append(session)
+    html = render_to_string(
+        "programme/_timetable_stages.html",
+        {
+            "event": edition,
+            "stages": sorted(stages.values(), key=lambda s: (s["room"].position, s["room"].name_de)),
+            "seat_markers": True,
+        },
+        request,
+    )
+    if key is not None:
+        cache.set(key, html, EXPORT_CACHE_SECONDS)
+    return html
 
 
 @require_safe

@@ -164,7 +164,8 @@ def test_changelog_lists_added_moved_and_cancelled(client):
 
 PAGE_QUERIES = {
     "": 6,  # event, release, session count, speaker count, keynotes, their speakers
-    "programme/": 6,  # event, release, sessions, their speakers, tracks, seats of workshops
+    # event, release; the exports' version (5, cached after); sessions, their speakers; tracks, seats
+    "programme/": 11,
     "programme/changelog/": 2,  # event, releases
     "programme/sessions/{session}/": 4,  # event, release, session, its speakers
     "speakers/": 3,  # event, release, speakers (the rows alone: the list shows names and positions)
@@ -191,3 +192,25 @@ def test_page_query_count_does_not_grow(client, django_assert_num_queries, count
     with django_assert_num_queries(PAGE_QUERIES[path]):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_timetable_cards_are_rendered_once_per_version(client, django_assert_num_queries, count):
+    event = EventFactory()
+    track = TrackFactory(event=event, name_de="Verwaltung", name_en="Administration")
+    for i in range(count):
+        SessionSpeakerFactory(
+            session__event=event, session__track=track, session__starts_at=berlin(event.start_on, 9 + i)
+        )
+    schedule_release_publish(event=event, version="1.0")
+    url = f"/{event.slug}/programme/?day={event.start_on.isoformat()}"
+    first = client.get(url).text
+    # event, release, tracks (the filter), seats of workshops: the cards come from the cache
+    with django_assert_num_queries(4):
+        again = client.get(url).text
+    body = first[first.index('<h2 class="day-heading">') :]  # (the language form's CSRF token differs)
+    assert again[again.index('<h2 class="day-heading">') :] == body and "session-card" in body
+    # A change to the programme (here a track's name) is on the very next request.
+    track.name_de = "Digitale Verwaltung"
+    track.save()
+    assert "Digitale Verwaltung" in client.get(url).text

@@ -111,6 +111,17 @@ def test_timetable_shows_free_seats(client, event):
     assert "2 of 3 seats free" in page
 
 
+def test_timetable_seats_are_live_though_the_cards_are_cached(client, event):
+    w = workshop(event, seats=2)
+    publish(event, "1.0")
+    url = f"/{event.slug}/programme/?day={event.start_on.isoformat()}"
+    assert "2 of 2 seats free" in client.get(url).content.decode()
+    seat_book(ticket=holder(event, "Erika"), session_id=w.pk)
+    assert "1 of 2 seats free" in client.get(url).content.decode()
+    seat_book(ticket=holder(event, "Max"), session_id=w.pk)
+    assert "Fully booked" in client.get(url).content.decode()
+
+
 def test_admin_shows_seats_and_cancelling_a_seat_moves_the_waiting_list_up(client, event, django_user_model):
     w = workshop(event, seats=1)
     publish(event, "1.0")

@@ -3,9 +3,12 @@ buttons of a session page (for the tickets whose agenda this browser opened)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -37,6 +40,21 @@ def seats_line(seats: dict[int, SeatFigures], session_id: int) -> str:
             "count": figures.waiting
         }
     return _("Fully booked")
+
+
+SEAT_MARKER = re.compile(r"<!--seats:(\d+)-->")
+
+
+@register.simple_tag
+def fill_seats(html: str, seats: dict[int, SeatFigures]) -> str:
+    """The timetable's cached cards (`programme.views._timetable_stages`) with each limited
+    session's marker replaced by its free seats now."""
+
+    def line(match: re.Match[str]) -> str:
+        text = seats_line(seats, int(match.group(1)))
+        return format_html('<p class="session-seats">{}</p>', text) if text else ""
+
+    return mark_safe(SEAT_MARKER.sub(line, html))  # noqa: S308 (our own rendered template; the lines are escaped)
 
 
 @register.inclusion_tag("ticketing/_session_agenda.html", takes_context=True)
