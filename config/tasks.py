@@ -16,7 +16,7 @@ import smtplib
 from collections.abc import Callable
 from typing import Any, ParamSpec
 
-from django.db import connections
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -81,3 +81,20 @@ def retried_later(is_transient: Callable[[BaseException], bool]) -> Callable[[Ca
 
 
 retried_on_mail_errors = retried_later(mail_error_is_transient)
+
+
+def enqueue_safely(task: Any, *args: Any) -> bool:
+    """Enqueue `task(*args)`; when the queue cannot take it (Redis down), log it as an error with
+    what to run again instead of failing the request whose transaction has already committed (the
+    order, payment or booking is kept; its mail can be sent again from admin)."""
+    try:
+        task.enqueue(*args)
+    except Exception:
+        logger.exception("Could not enqueue %s%r: the task queue is unavailable.", getattr(task, "name", task), args)
+        return False
+    return True
+
+
+def enqueue_on_commit(task: Any, *args: Any) -> None:
+    """`enqueue_safely(task, *args)` once the current transaction commits."""
+    transaction.on_commit(lambda: enqueue_safely(task, *args))

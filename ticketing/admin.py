@@ -22,7 +22,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from config.exceptions import ApplicationError
+from config.exceptions import ApplicationError, ServiceUnavailable
+from config.tasks import enqueue_safely
 from programme.models import Event
 from programme.selectors import event_picked
 from ticketing import tasks
@@ -541,7 +542,7 @@ class OrderAdmin(admin.ModelAdmin[Order]):
         self._each(
             request,
             queryset,
-            lambda order: tasks.render_and_send_tickets.enqueue(order.pk),
+            _resend_tickets,
             lambda n: (
                 ngettext(
                     "The tickets of %(count)d order are being sent.",
@@ -635,6 +636,11 @@ class OrderAdmin(admin.ModelAdmin[Order]):
             "paid_by_card": order.payment_method == PaymentMethod.STRIPE,
         }
         return render(request, "admin/ticketing/order/refund.html", context)
+
+
+def _resend_tickets(order: Order) -> None:
+    if not enqueue_safely(tasks.render_and_send_tickets, order.pk):
+        raise ServiceUnavailable(_("The task queue cannot be reached; try again in a moment."))
 
 
 def _call(model_admin: admin.ModelAdmin[Any], request: HttpRequest, call: Callable[[], Any], *, label: str) -> bool:

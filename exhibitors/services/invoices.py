@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from config.tasks import enqueue_on_commit
 from exhibitors import tasks
 from exhibitors.enums import BookingStatus
 from exhibitors.exceptions import BookingNotConfirmed
@@ -101,7 +102,7 @@ def _issue_locked(booking: BoothBooking) -> Invoice:
         buyer=_buyer(booking, vat, issued_on=issued_on), lines=_lines(booking, vat), render=False
     )
     BoothInvoice.objects.create(invoice=invoice, booking=booking)
-    transaction.on_commit(lambda: tasks.send_booth_invoice.enqueue(invoice.pk))
+    enqueue_on_commit(tasks.send_booth_invoice, invoice.pk)
     return invoice
 
 
@@ -129,7 +130,7 @@ def booking_invoice_cancel(*, booking: BoothBooking) -> Invoice | None:
         cancellation = invoice_cancel(invoice=invoice, render=False)
         if cancellation is not None:
             BoothInvoice.objects.create(invoice=cancellation, booking=locked)
-            transaction.on_commit(lambda: tasks.send_booth_invoice.enqueue(cancellation.pk))
+            enqueue_on_commit(tasks.send_booth_invoice, cancellation.pk)
         return cancellation
 
 

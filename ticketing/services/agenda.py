@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import partial
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from config.tasks import enqueue_on_commit
 from programme.models import ReleasedSession, ScheduleRelease, Session
 from programme.selectors import release_latest
 from ticketing import tasks
@@ -106,7 +106,7 @@ def seat_book(
             return entry or WaitingListEntry.objects.create(ticket=locked, session=session, joined_at=now)
         _waiting(session.pk).filter(ticket=locked).update(promoted_at=now)
         booking = SeatBooking.objects.create(ticket=locked, session=session, booked_at=now, seen_release=release)
-        transaction.on_commit(lambda: tasks.send_seat_booked.enqueue(booking.pk))
+        enqueue_on_commit(tasks.send_seat_booked, booking.pk)
         return booking
 
 
@@ -159,7 +159,7 @@ def _promote(session: Session, *, now: dt.datetime) -> list[SeatBooking]:
         promoted.append(booking)
         free -= 1
     for booking in promoted:
-        transaction.on_commit(partial(tasks.send_seat_from_waiting_list.enqueue, booking.pk))
+        enqueue_on_commit(tasks.send_seat_from_waiting_list, booking.pk)
     return promoted
 
 
@@ -236,4 +236,4 @@ def release_published(*, release: ScheduleRelease) -> None:
         )
     ) | set(AgendaStar.objects.filter(session_id__in=affected).values_list("ticket_id", flat=True))
     for ticket_id in sorted(tickets):
-        transaction.on_commit(partial(tasks.send_agenda_changes.enqueue, ticket_id, release.pk))
+        enqueue_on_commit(tasks.send_agenda_changes, ticket_id, release.pk)

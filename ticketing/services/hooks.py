@@ -5,8 +5,7 @@ database (rendering, e-mail, Stripe) is scheduled with `transaction.on_commit`."
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
-
+from config.tasks import enqueue_on_commit
 from programme.models import ScheduleRelease
 from ticketing import tasks
 from ticketing.enums import OrderStatus, PaymentMethod
@@ -24,7 +23,7 @@ def order_placed(*, order: Order, tickets: Sequence[Ticket] | None = None) -> No
         from ticketing.services.invoices import invoice_issue
 
         invoice_issue(order=order, placed_tickets=tickets)
-    transaction.on_commit(lambda: tasks.send_order_received.enqueue(order.pk))
+    enqueue_on_commit(tasks.send_order_received, order.pk)
 
 
 def order_paid(*, order: Order) -> None:
@@ -34,7 +33,7 @@ def order_paid(*, order: Order) -> None:
     tickets_sign(order=order)
     if order.total_amount > 0:
         invoice_issue_if_missing(order=order)
-    transaction.on_commit(lambda: tasks.render_and_send_tickets.enqueue(order.pk))
+    enqueue_on_commit(tasks.render_and_send_tickets, order.pk)
 
 
 def order_expired(*, order: Order) -> None:
@@ -43,7 +42,7 @@ def order_expired(*, order: Order) -> None:
     # An unpaid bank-transfer invoice must not stay valid once the order has lapsed.
     invoice_cancel_all(order=order)
     if order.stripe_checkout_session_id:
-        transaction.on_commit(lambda: tasks.expire_checkout_session.enqueue(order.pk))
+        enqueue_on_commit(tasks.expire_checkout_session, order.pk)
 
 
 def order_approved(*, order: Order) -> None:
@@ -51,11 +50,11 @@ def order_approved(*, order: Order) -> None:
         from ticketing.services.invoices import invoice_issue_if_missing
 
         invoice_issue_if_missing(order=order)
-    transaction.on_commit(lambda: tasks.send_approval_decision.enqueue(order.pk))
+    enqueue_on_commit(tasks.send_approval_decision, order.pk)
 
 
 def order_rejected(*, order: Order) -> None:
-    transaction.on_commit(lambda: tasks.send_approval_decision.enqueue(order.pk))
+    enqueue_on_commit(tasks.send_approval_decision, order.pk)
 
 
 def order_cancelled(*, order: Order, was_paid: bool) -> None:
@@ -66,8 +65,8 @@ def order_cancelled(*, order: Order, was_paid: bool) -> None:
 
     seats_release_for_tickets(tickets=order.tickets.all())
     if order.stripe_checkout_session_id and not was_paid:
-        transaction.on_commit(lambda: tasks.expire_checkout_session.enqueue(order.pk))
-    transaction.on_commit(lambda: tasks.send_order_cancelled.enqueue(order.pk))
+        enqueue_on_commit(tasks.expire_checkout_session, order.pk)
+    enqueue_on_commit(tasks.send_order_cancelled, order.pk)
 
 
 def release_published(sender: Any, *, release: ScheduleRelease, **kwargs: Any) -> None:
@@ -79,12 +78,12 @@ def release_published(sender: Any, *, release: ScheduleRelease, **kwargs: Any) -
 
 def ticket_assigned(*, ticket: Ticket) -> None:
     """A ticket got its holder's e-mail: send them that ticket (after the PDF is rendered again)."""
-    transaction.on_commit(lambda: tasks.send_ticket.enqueue(ticket.pk))
+    enqueue_on_commit(tasks.send_ticket, ticket.pk)
 
 
 def ticket_renamed(*, ticket: Ticket) -> None:
     if ticket.order.status == OrderStatus.PAID:
-        transaction.on_commit(lambda: tasks.render_tickets.enqueue(ticket.order_id))
+        enqueue_on_commit(tasks.render_tickets, ticket.order_id)
 
 
 def refund_succeeded(*, refund: Refund) -> None:
@@ -92,4 +91,4 @@ def refund_succeeded(*, refund: Refund) -> None:
     from ticketing.services.invoices import invoice_credit
 
     invoice_credit(order=refund.order, refund=refund)
-    transaction.on_commit(lambda: tasks.send_refund.enqueue(refund.pk))
+    enqueue_on_commit(tasks.send_refund, refund.pk)

@@ -46,6 +46,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from config.tasks import enqueue_safely
 from programme.models import BERLIN
 from ticketing import tasks
 from ticketing.enums import InvoiceKind, OrderStatus, RefundStatus
@@ -227,7 +228,7 @@ def _seller_snapshot() -> dict[str, Any]:
 
 
 def _enqueue_render(invoice_id: int) -> None:
-    tasks.render_invoice.enqueue(invoice_id)
+    enqueue_safely(tasks.render_invoice, invoice_id)
 
 
 def _issue(
