@@ -3,8 +3,6 @@
 
 import datetime as dt
 import logging
-import socket
-import threading
 import time
 
 import pytest
@@ -13,6 +11,7 @@ from django.core.cache import cache
 from programme.services import schedule_release_publish
 from tests.factories.programme import EventFactory, SessionSpeakerFactory
 from tests.factories.ticketing import TicketTypeFactory
+from tests.silent_server import silent_server
 from tests.ticketing.test_api import order_body
 from ticketing.models import Order
 
@@ -58,34 +57,12 @@ def test_with_redis_refusing_connections_pages_exports_and_orders_still_work(set
 
 
 def test_a_redis_that_does_not_answer_costs_at_most_the_socket_timeout(settings):
-    silent = socket.socket()
-    silent.bind(("127.0.0.1", 0))
-    silent.listen(8)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        silent.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                accepted.append(silent.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        resilient(settings, f"redis://127.0.0.1:{silent.getsockname()[1]}/0")
+    with silent_server() as (port, accepted):
+        resilient(settings, f"redis://127.0.0.1:{port}/0")
         began = time.monotonic()
         assert cache.get("anything") is None
         assert time.monotonic() - began < 2.0
         assert accepted, "the client reached the silent server"
-    finally:
-        stop.set()
-        thread.join()
-        for connection in accepted:
-            connection.close()
-        silent.close()
 
 
 def test_with_redis_up_it_is_an_ordinary_cache(settings):

@@ -1173,33 +1173,15 @@ def test_stripe_too_slow_to_answer_keeps_the_order_and_the_payment_retryable(
 ):
     """Not a fake: the real SDK's HTTP client against a server that accepts and never answers,
     with the read timeout shortened from 30 s."""
-    import socket
-    import threading
-
     import stripe
 
+    from tests.silent_server import silent_server
     from ticketing.services import stripe_payments
 
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                accepted.append(server.accept()[0])  # and say nothing
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    stripe_settings.STRIPE_API_BASE = f"http://127.0.0.1:{server.getsockname()[1]}"
-    monkeypatch.setattr(stripe_payments, "_http_client_override", stripe.RequestsClient(timeout=(1.0, 0.5)))
-    monkeypatch.setattr(stripe_payments, "MAX_NETWORK_RETRIES", 0)
-    try:
+    with silent_server() as (port, accepted):
+        stripe_settings.STRIPE_API_BASE = f"http://127.0.0.1:{port}"
+        monkeypatch.setattr(stripe_payments, "_http_client_override", stripe.RequestsClient(timeout=(1.0, 0.5)))
+        monkeypatch.setattr(stripe_payments, "MAX_NETWORK_RETRIES", 0)
         body = {
             "email": "buyer@example.org",
             "tickets": [{"ticket_type": day_ticket.pk, "attendee_name": "Erika Mustermann"}],
@@ -1209,12 +1191,6 @@ def test_stripe_too_slow_to_answer_keeps_the_order_and_the_payment_retryable(
             f"/api/v1/events/{day_ticket.event.slug}/orders/", data=body, content_type="application/json"
         )
         assert accepted, "the request reached the silent server"
-    finally:
-        stop.set()
-        thread.join()
-        for connection in accepted:
-            connection.close()
-        server.close()
 
     assert response.status_code == 201
     assert "payment_url" not in response.json()  # no session: paying is offered again on the order page
