@@ -58,8 +58,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, ApplicationError):
         set_rollback()
         headers = {}
-        if getattr(exc, "retry_after", None):  # ServiceUnavailable, RateLimited
-            headers["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
+        if exc.retry_after:  # ServiceUnavailable, RateLimited
+            headers["Retry-After"] = str(exc.retry_after)
         return error_response(exc.code, exc.message, status_code=exc.http_status, extra=exc.extra, headers=headers)
 
     if isinstance(exc, drf_exceptions.APIException):

@@ -10,6 +10,7 @@ up requests. The task queue is not covered: tasks need Redis (docs/deploy.md).
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -28,80 +29,38 @@ def _unavailable(operation: str, exc: Exception) -> None:
         logger.warning("Redis cache unavailable (%s: %s); serving without the cache.", operation, exc)
 
 
+def _quiet(name: str, fallback: Callable[..., Any]) -> Callable[..., Any]:
+    """`RedisCacheClient.<name>`, answering `fallback(*args)` when Redis cannot be reached."""
+    method = getattr(RedisCacheClient, name)
+
+    def quiet(self: RedisCacheClient, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except RedisError as exc:
+            _unavailable(name, exc)
+            return fallback(*args, **kwargs)
+
+    quiet.__name__ = name
+    return quiet
+
+
+def _missing(*args: Any, **kwargs: Any) -> Any:
+    raise ValueError("The key could not be read from the cache.")  # what `incr` says of a missing key
+
+
 class ResilientRedisCacheClient(RedisCacheClient):
-    def add(self, key: Any, value: Any, timeout: Any) -> bool:
-        try:
-            return bool(super().add(key, value, timeout))
-        except RedisError as exc:
-            _unavailable("add", exc)
-            return False
-
-    def get(self, key: Any, default: Any) -> Any:
-        try:
-            return super().get(key, default)
-        except RedisError as exc:
-            _unavailable("get", exc)
-            return default
-
-    def set(self, key: Any, value: Any, timeout: Any) -> None:
-        try:
-            super().set(key, value, timeout)
-        except RedisError as exc:
-            _unavailable("set", exc)
-
-    def touch(self, key: Any, timeout: Any) -> bool:
-        try:
-            return bool(super().touch(key, timeout))
-        except RedisError as exc:
-            _unavailable("touch", exc)
-            return False
-
-    def delete(self, key: Any) -> bool:
-        try:
-            return bool(super().delete(key))
-        except RedisError as exc:
-            _unavailable("delete", exc)
-            return False
-
-    def get_many(self, keys: Any) -> dict[Any, Any]:
-        try:
-            return dict(super().get_many(keys))
-        except RedisError as exc:
-            _unavailable("get_many", exc)
-            return {}
-
-    def has_key(self, key: Any) -> bool:
-        try:
-            return bool(super().has_key(key))
-        except RedisError as exc:
-            _unavailable("has_key", exc)
-            return False
-
-    def incr(self, key: Any, delta: int) -> Any:
-        try:
-            return super().incr(key, delta)
-        except RedisError as exc:
-            _unavailable("incr", exc)
-            raise ValueError("The key could not be read from the cache.") from exc  # as for a missing key
-
-    def set_many(self, data: Any, timeout: Any) -> None:
-        try:
-            super().set_many(data, timeout)
-        except RedisError as exc:
-            _unavailable("set_many", exc)
-
-    def delete_many(self, keys: Any) -> None:
-        try:
-            super().delete_many(keys)
-        except RedisError as exc:
-            _unavailable("delete_many", exc)
-
-    def clear(self) -> bool:
-        try:
-            return bool(super().clear())
-        except RedisError as exc:
-            _unavailable("clear", exc)
-            return False
+    # Reads miss, writes are dropped, nothing is found or deleted.
+    get = _quiet("get", lambda key, default: default)
+    get_many = _quiet("get_many", lambda *args: {})
+    has_key = _quiet("has_key", lambda *args: False)
+    add = _quiet("add", lambda *args: False)
+    set = _quiet("set", lambda *args: None)
+    set_many = _quiet("set_many", lambda *args: [])
+    touch = _quiet("touch", lambda *args: False)
+    delete = _quiet("delete", lambda *args: False)
+    delete_many = _quiet("delete_many", lambda *args: None)
+    clear = _quiet("clear", lambda *args: False)
+    incr = _quiet("incr", _missing)
 
 
 class ResilientRedisCache(RedisCache):

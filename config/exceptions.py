@@ -12,6 +12,8 @@ class ApplicationError(Exception):
     code = "error"
     http_status = 400
     default_message: str | Promise = _("The request could not be processed.")
+    # Seconds after which trying again makes sense (sent as `Retry-After`); None: not a matter of time.
+    retry_after: int | None = None
 
     def __init__(self, message: str | Promise | None = None, *, extra: dict[str, Any] | None = None) -> None:
         # Lazy messages are translated here, in the language of the request being answered.
@@ -32,4 +34,4 @@ class ServiceUnavailable(ApplicationError):
     code = "service_unavailable"
     http_status = 503
     default_message = _("The service is busy. Please retry shortly.")
-    retry_after = 2
+    retry_after: int | None = 2

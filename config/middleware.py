@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
-from config.exceptions import ServiceUnavailable
+from config.exceptions import ApplicationError, ServiceUnavailable
 from config.ratelimit import RateLimited
 
 logger = logging.getLogger(__name__)
@@ -43,27 +43,32 @@ def is_lock_timeout(exc: BaseException) -> bool:
     return "database is locked" in text or "database table is locked" in text
 
 
-def service_unavailable_response(request: HttpRequest) -> HttpResponse:
-    """503 with `Retry-After`: the API's error body under /api/, else the bilingual busy page
-    (a static template: it must render without the database and without a session)."""
-    exc = ServiceUnavailable()
-    response: HttpResponse
-    if request.path.startswith("/api/"):
-        response = JsonResponse({"code": exc.code, "message": exc.message, "extra": {}}, status=exc.http_status)
-    else:
-        response = HttpResponse(loader.get_template("503.html").render(), status=exc.http_status)
-    response["Retry-After"] = str(exc.retry_after)
-    return response
-
-
-def rate_limited_response(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+def _retry_later(request: HttpRequest, exc: ApplicationError, page: Callable[[], HttpResponse]) -> HttpResponse:
+    """`exc` with `Retry-After`: the API's error body under /api/, else `page()`."""
     response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"code": exc.code, "message": exc.message, "extra": exc.extra}, status=exc.http_status)
     else:
-        response = render(request, "429.html", {"retry_after": exc.retry_after}, status=exc.http_status)
+        response = page()
     response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+def service_unavailable_response(request: HttpRequest) -> HttpResponse:
+    """503: the bilingual busy page is a static template (it must render without the database
+    and without a session)."""
+    exc = ServiceUnavailable()
+    return _retry_later(
+        request, exc, lambda: HttpResponse(loader.get_template("503.html").render(), status=exc.http_status)
+    )
+
+
+def rate_limited_response(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    return _retry_later(
+        request,
+        exc,
+        lambda: render(request, "429.html", {"retry_after": exc.retry_after}, status=exc.http_status),
+    )
 
 
 class LockTimeoutMiddleware:

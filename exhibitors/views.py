@@ -182,7 +182,7 @@ def application(request: HttpRequest, event: str) -> HttpResponse:
         except RateLimited as exc:
             limited = exc
             form.add_error(None, exc.message)  # the form comes back as typed, to send again later
-    if request.method == "POST" and form.is_valid():
+    if limited is None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         application_submit(
             event=edition,
@@ -527,7 +527,7 @@ def lead_scanner_sw(request: HttpRequest, event: str) -> HttpResponse:
 def order_leads(request: HttpRequest, event: str, code: str, secret: str) -> HttpResponse:
     """Per ticket of an order (the order's secret link is the key): whether exhibitors who scan
     the badge receive the attendee's contact details, and which exhibitors have scanned it."""
-    order = secret_lookup(request, lambda: order_get_by_secret(code=code[:20], secret=secret[:100], event=event))
+    order = secret_lookup(request, lambda: order_get_by_secret(code=code, secret=secret, event=event))
     if order is None:
         raise Http404("No such order.")
     if request.method == "POST":

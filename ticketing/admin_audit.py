@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -99,7 +99,7 @@ class AuditEntryAdmin(ReadOnlyMixin, admin.ModelAdmin[AuditEntry]):
             return entry.object_repr
         try:
             url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[entry.object_id])
-        except Exception:  # a model without an admin page
+        except NoReverseMatch:  # a model without an admin page
             return entry.object_repr
         return format_html('<a href="{}">{}</a>', url, entry.object_repr)
 

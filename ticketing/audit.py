@@ -88,11 +88,9 @@ def acting_as(label: str) -> Iterator[None]:
 
 
 def set_device(device: Device) -> None:
-    """The request in progress was authenticated as this scanner device."""
+    """The request in progress (`AuditActorMiddleware`) was authenticated as this scanner device."""
     actor = _actor.get()
-    if actor is None:
-        _actor.set(_Actor(device=device))
-    else:
+    if actor is not None:
         actor.device = device
 
 

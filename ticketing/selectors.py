@@ -115,7 +115,9 @@ def quota_overview(*, event: Event) -> list[tuple[Quota, int]]:
 
 def order_get_by_secret(*, code: str, secret: str, event: str | None = None) -> Order | None:
     """The order with this code (of the edition with slug `event`, when given), if `secret` is its
-    secret (compared in constant time)."""
+    secret (compared in constant time). Over-long input, as it comes from a URL or a header, is
+    cut to what a code and a secret can be."""
+    code, secret = code[:20], secret[:100]
     orders = Order.objects.select_related("event", "event__venue", "voucher").filter(code=code)
     if event is not None:
         orders = orders.filter(event__slug=event)

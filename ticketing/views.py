@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from config.exceptions import ApplicationError, ServiceUnavailable
 from config.i18n import active_language
 from config.middleware import is_lock_timeout
-from config.ratelimit import OrderCreateThrottle, RateLimited, secret_lookup
+from config.ratelimit import OrderCreateThrottle, secret_lookup
 from programme.exceptions import EventNotFound
 from programme.models import Event
 from programme.selectors import event_get_public
@@ -79,7 +79,7 @@ def _event(slug: str) -> Event:
 
 
 def _order(request: HttpRequest, event: str, code: str, secret: str) -> Order:
-    order = secret_lookup(request, lambda: order_get_by_secret(code=code[:20], secret=secret[:100], event=event))
+    order = secret_lookup(request, lambda: order_get_by_secret(code=code, secret=secret, event=event))
     if order is None:
         raise Http404("No such order.")
     return order_refresh(order=order)
@@ -251,10 +251,11 @@ def _place_failed(
         form.add_error(None, exc.message)
     context["restart"] = isinstance(exc, IdempotencyKeyReused)
     # Busy (503) or too many orders from this address (429): the same form, to send again later.
-    retry = isinstance(exc, ServiceUnavailable | RateLimited)
-    response = _render_details(request, offer, quantities, form, context, status=exc.http_status if retry else 200)
-    if retry:
-        response["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
+    response = _render_details(
+        request, offer, quantities, form, context, status=exc.http_status if exc.retry_after else 200
+    )
+    if exc.retry_after:
+        response["Retry-After"] = str(exc.retry_after)
     return response
 
 

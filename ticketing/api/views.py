@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
@@ -61,7 +62,9 @@ class OrderCreateView(APIView):
         data = order_create_validate(request.data)
         key = request.headers.get("Idempotency-Key", "").strip()
         if len(key) > MAX_IDEMPOTENCY_KEY:
-            raise ValidationError({"Idempotency-Key": [f"At most {MAX_IDEMPOTENCY_KEY} characters."]})
+            raise ValidationError(
+                {"Idempotency-Key": [_("At most %(count)d characters.") % {"count": MAX_IDEMPOTENCY_KEY}]}
+            )
         placement = order_place(
             event=edition,
             email=data["email"],
@@ -106,8 +109,8 @@ class OrderDetailView(APIView):
         parameters=[OpenApiParameter("X-Order-Secret", str, OpenApiParameter.HEADER, required=True)],
     )
     def get(self, request: Request, code: str) -> Response:
-        secret = request.headers.get("X-Order-Secret", "")[:100]
-        order = secret_lookup(request, lambda: order_get_by_secret(code=code[:20], secret=secret))
+        secret = request.headers.get("X-Order-Secret", "")
+        order = secret_lookup(request, lambda: order_get_by_secret(code=code, secret=secret))
         if order is None:
             raise OrderNotFound()
         order = order_refresh(order=order)

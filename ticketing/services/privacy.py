@@ -11,6 +11,7 @@ exhibitors app listens to `personal_data_erased`).
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import ApplicationError
 from programme.models import Event
+from ticketing.enums import OrderStatus
 from ticketing.models import (
     AgendaFeed,
     AgendaStar,
@@ -216,7 +218,7 @@ def personal_data_erase(*, email: str, now: dt.datetime | None = None) -> Erasur
     now = now or timezone.now()
     tickets = _tickets_of(email).filter(anonymised_at__isnull=True)
     upcoming = tickets.filter(is_cancelled=False, order__event__end_on__gte=timezone.localdate(now))
-    upcoming = upcoming.exclude(order__status__in=["cancelled", "expired", "rejected"])
+    upcoming = upcoming.exclude(order__status__in=[OrderStatus.CANCELLED, OrderStatus.EXPIRED])
     if upcoming.exists():
         codes = sorted(set(upcoming.values_list("order__code", flat=True)))
         raise ErasureBlocked(extra={"orders": codes})
@@ -259,8 +261,8 @@ def _anonymise(*, orders: QuerySet[Order], tickets: QuerySet[Ticket], now: dt.da
         WaitingListEntry.objects.filter(ticket_id__in=ticket_ids).delete()
         # Check-ins and seat bookings stay (the edition's figures); they hold no name or e-mail.
         for order in order_list:
-            if order.tickets_pdf:
-                order.tickets_pdf.delete(save=False)  # it prints the names
+            if order.tickets_pdf:  # it prints the names; removed once the erasure is committed
+                transaction.on_commit(partial(order.tickets_pdf.storage.delete, str(order.tickets_pdf.name)))
         Order.objects.filter(pk__in=order_ids).update(
             email="",
             billing_name="",

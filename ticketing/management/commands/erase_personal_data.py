@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ticketing.audit import acting_as
-from ticketing.services.privacy import ErasureBlocked, personal_data_erase
+from ticketing.services.privacy import ErasureBlocked, personal_data_erase, personal_data_export
 
 
 class Command(BaseCommand):
@@ -20,8 +20,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         email = options["email"]
         if not options["yes"]:
-            from ticketing.services.privacy import personal_data_export
-
             data = personal_data_export(email=email)
             self.stdout.write(
                 f"Would erase {len(data['orders'])} order(s) and {len(data['tickets'])} ticket(s) of {email}; "
