@@ -124,6 +124,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": None}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that asks the socket first (config/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
     # A row lock waited on longer than this fails the request with 503 + Retry-After.
     DATABASES["default"]["OPTIONS"] = {
         "options": f"-c lock_timeout={int(os.environ.get('DATABASE_LOCK_TIMEOUT_MS', '5000'))}"

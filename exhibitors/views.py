@@ -50,9 +50,9 @@ from exhibitors.selectors import (
 from exhibitors.services.booking import Company, application_submit
 from exhibitors.services.leads import lead_consent_grant, lead_consent_withdraw, lead_update
 from exhibitors.services.portal import PROFILE_FIELDS, exhibitor_profile_update, extra_passes_buy, pass_assign
+from programme.cache import event_public
 from programme.exceptions import EventNotFound
 from programme.models import Event
-from programme.selectors import event_get_public
 from ticketing.enums import CheckInResult
 from ticketing.selectors import order_get_by_secret
 from ticketing.services.invoices import invoice_pdf
@@ -74,7 +74,7 @@ CATEGORY_MODE_STATUS_COLOURS = {BoothStatus.AVAILABLE: "#757575", BoothStatus.BL
 
 def _event(slug: str) -> Event:
     try:
-        return event_get_public(slug=slug)
+        return event_public(slug=slug)
     except EventNotFound as exc:
         raise Http404(exc.message) from exc
 

@@ -7,6 +7,8 @@ that finds both in the cache runs no query at all. With Redis (`REDIS_URL`) ever
 a change at once; with the per-process local-memory cache the other processes see it when their
 copy expires, so it is kept only a few seconds there.
 
+The public edition under each address is kept the same way (`event_public`).
+
 The generation is moved on at the change and again when its transaction commits: a request that
 read the old rows between the two cannot leave them cached under the new generation.
 """
@@ -22,7 +24,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from programme.models import Event, Room, ScheduleRelease, Speaker, Track, Venue
-from programme.selectors import ExportState, export_state
+from programme.selectors import ExportState, event_get_public, export_state
 
 GENERATION_KEY = "programme:generation"
 _NOTHING = "nothing-published"  # cached stand-in for "no such public edition or nothing published"
@@ -76,6 +78,18 @@ def export_version_cached(*, slug: str) -> ExportVersion | None:
     version = None if state is None else ExportVersion(state.event.pk, state.release.pk, state.last_modified, state)
     cache.set(key, _NOTHING if version is None else version, _state_seconds())
     return version
+
+
+def event_public(*, slug: str) -> Event:
+    """`selectors.event_get_public`, from the cache when nothing changed since: every request under
+    an edition's address (the shop, the door, the programme, the API) starts by looking it up."""
+    key = f"programme:event:{_generation()}:{slug}"
+    event = cache.get(key)
+    if isinstance(event, Event):
+        return event
+    event = event_get_public(slug=slug)  # EventNotFound is not cached: it costs no more than a hit
+    cache.set(key, event, _state_seconds())
+    return event
 
 
 def programme_changed() -> None:

@@ -15,13 +15,12 @@ from django.utils.translation import get_language
 from django.views.decorators.http import condition, require_safe
 
 from programme import exports
-from programme.cache import ExportVersion, export_version_cached
+from programme.cache import ExportVersion, event_public, export_version_cached
 from programme.exceptions import EventNotFound, NothingPublished
 from programme.forms import SpeakerSearchForm, TimetableFilterForm
 from programme.models import BERLIN, Event, ScheduleRelease
 from programme.selectors import (
     event_current,
-    event_get_public,
     release_changes_display,
     release_latest,
     release_list,
@@ -37,7 +36,7 @@ from programme.selectors import (
 
 def _event(slug: str) -> Event:
     try:
-        return event_get_public(slug=slug)
+        return event_public(slug=slug)
     except EventNotFound as exc:
         raise Http404(exc.message) from exc
 

@@ -24,9 +24,9 @@ from config.exceptions import ApplicationError, ServiceUnavailable
 from config.i18n import active_language
 from config.middleware import is_lock_timeout
 from config.ratelimit import OrderCreateThrottle, secret_lookup
+from programme.cache import event_public
 from programme.exceptions import EventNotFound
 from programme.models import Event
-from programme.selectors import event_get_public
 from ticketing.enums import OrderStatus, PaymentMethod
 from ticketing.exceptions import (
     BillingRequired,
@@ -73,7 +73,7 @@ def _private(view: ViewFunc) -> ViewFunc:
 
 def _event(slug: str) -> Event:
     try:
-        return event_get_public(slug=slug)
+        return event_public(slug=slug)
     except EventNotFound as exc:
         raise Http404(exc.message) from exc
 

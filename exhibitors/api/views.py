@@ -42,8 +42,8 @@ from exhibitors.selectors import (
 )
 from exhibitors.services.booking import booth_rates
 from exhibitors.services.leads import lead_scan, lead_update
+from programme.cache import event_public
 from programme.models import Event
-from programme.selectors import event_get_public
 from ticketing.api.checkin import DeviceAuthentication
 from ticketing.enums import DeviceKind
 from ticketing.models import Device
@@ -52,7 +52,7 @@ from ticketing.models import Device
 class PublicEventMixin(generics.GenericAPIView[Any]):
     def event(self) -> Event:
         if not hasattr(self, "_event"):
-            self._event = event_get_public(slug=self.kwargs["event"])
+            self._event = event_public(slug=self.kwargs["event"])
         return self._event
 
     def filters(self, serializer_class: type) -> dict[str, Any]:

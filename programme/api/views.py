@@ -15,9 +15,9 @@ from programme.api.serializers import (
     SpeakerSerializer,
     TrackSerializer,
 )
+from programme.cache import event_public
 from programme.models import Event, ReleasedSession, Room, ScheduleRelease, Speaker, Track
 from programme.selectors import (
-    event_get_public,
     release_latest,
     release_public,
     released_room_list,
@@ -40,7 +40,7 @@ class EventDetailView(generics.RetrieveAPIView[Event]):
     serializer_class = EventSerializer
 
     def get_object(self) -> Event:
-        return event_get_public(slug=self.kwargs["event"])
+        return event_public(slug=self.kwargs["event"])
 
 
 class EventScopedMixin(generics.GenericAPIView[Any]):
@@ -48,7 +48,7 @@ class EventScopedMixin(generics.GenericAPIView[Any]):
 
     def event(self) -> Event:
         if not hasattr(self, "_event"):
-            self._event = event_get_public(slug=self.kwargs["event"])
+            self._event = event_public(slug=self.kwargs["event"])
         return self._event
 
     def release(self) -> ScheduleRelease | None:

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.ratelimit import OrderCreateThrottle, secret_lookup
-from programme.selectors import event_get_public
+from programme.cache import event_public
 from ticketing.api.serializers import (
     OrderCreatedSerializer,
     OrderCreateSerializer,
@@ -33,7 +33,7 @@ class TicketTypeListView(generics.ListAPIView[Any]):
     serializer_class = TicketTypeSerializer
 
     def get_queryset(self) -> list[Availability]:  # type: ignore[override]
-        event = event_get_public(slug=self.kwargs["event"])
+        event = event_public(slug=self.kwargs["event"])
         return ticket_type_availability(event=event, ticket_types=shop_ticket_types(event=event))
 
 
@@ -58,7 +58,7 @@ class OrderCreateView(APIView):
         ],
     )
     def post(self, request: Request, event: str) -> Response:
-        edition = event_get_public(slug=event)
+        edition = event_public(slug=event)
         data = order_create_validate(request.data)
         key = request.headers.get("Idempotency-Key", "").strip()
         if len(key) > MAX_IDEMPOTENCY_KEY:

@@ -39,8 +39,8 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
-from django.db.models import F, Sum
+from django.db import connection, transaction
+from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
@@ -211,16 +211,29 @@ def _next_number(year: int) -> tuple[int, str]:
     """The next sequence and number of `year`. Call inside the transaction that creates the
     invoice: the counter row stays locked until it commits, and a rollback returns the number.
 
-    The increment is one UPDATE, which takes the row lock (on PostgreSQL it waits for a
-    concurrent issuer, then counts on from the number that one committed); the new value is read
-    back under that lock."""
-    counters = InvoiceCounter.objects.filter(year=year)
-    if not counters.update(last_sequence=F("last_sequence") + 1):
+    The increment is one `UPDATE … RETURNING`, which takes the row lock (on PostgreSQL it waits
+    for a concurrent issuer, then counts on from the number that one committed) and answers the
+    new value (SQLite has RETURNING since 3.35)."""
+    sequence = _increment(year)
+    if sequence is None:
         # The year's first invoice: create its counter (a concurrent first one may win) and count.
         InvoiceCounter.objects.bulk_create([InvoiceCounter(year=year)], ignore_conflicts=True)
-        counters.update(last_sequence=F("last_sequence") + 1)
-    sequence = counters.values_list("last_sequence", flat=True).get()
+        sequence = _increment(year)
+        assert sequence is not None  # the row exists now
     return sequence, f"{year}-{sequence:06d}"
+
+
+def _increment(year: int) -> int | None:
+    meta = InvoiceCounter._meta
+    table, column = meta.db_table, meta.get_field("last_sequence").column
+    year_column = meta.get_field("year").column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {column} = {column} + 1 WHERE {year_column} = %s RETURNING {column}",  # noqa: S608
+            [year],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def _seller_snapshot() -> dict[str, Any]:
