@@ -94,9 +94,10 @@ BILLING = {
 PROFILE_MARK = "bench: cProfile of one in-process order request (not part of any number):"
 # What the request does before its tasks (the text of the results section).
 STEPS = (
-    "validate the body; lock the ticket type and its quota rows (with FOR UPDATE) and count the tickets "
-    "sold; create the order and its ticket; issue the invoice (the next gap-free number from the locked "
-    "yearly counter, buyer and seller snapshots);"
+    "validate the body; lock the ticket type and its quota rows (with FOR UPDATE) and read the tickets "
+    "held per type (counts the database keeps, less unpaid orders past their time); create the order and "
+    "its ticket; issue the invoice (the next gap-free number from the locked yearly counter, buyer and "
+    "seller snapshots);"
 )
 SECTION_ORDER = ("orders:postgresql", "orders:sqlite", "checkin:postgresql", "checkin:sqlite", "pdf", "scaleout")
 
@@ -289,6 +290,11 @@ class Level:
 
     def per_order_ms(self, seconds: float | None) -> float | None:
         return None if seconds is None or not self.placed else seconds / self.placed * 1000
+
+    @property
+    def server_cpu(self) -> float:
+        """The gunicorn workers' CPU and, on PostgreSQL, the database backends'."""
+        return self.app_cpu + (self.db_cpu or 0.0)
 
 
 @dataclass
@@ -617,8 +623,8 @@ def _ms(value: float | None) -> str:
 def table(levels: Sequence[Level]) -> list[str]:
     rows = [
         "| clients | orders | orders/s | p50 ms | p95 ms | p99 ms | errors | app CPU ms/order | DB CPU ms/order "
-        "| other CPU, % of machine | load avg after |",
-        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| server CPU ms/order | other CPU, % of machine | load avg after |",
+        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     ncpu = os.cpu_count() or 1
     for lv in levels:
@@ -626,7 +632,8 @@ def table(levels: Sequence[Level]) -> list[str]:
         rows.append(
             f"| {lv.concurrency} | {lv.orders} | {lv.rate:.1f} | {lv.percentile_ms(50):.1f} | "
             f"{lv.percentile_ms(95):.1f} | {lv.percentile_ms(99):.1f} | {lv.errors} | "
-            f"{_ms(lv.per_order_ms(lv.app_cpu))} | {_ms(lv.per_order_ms(lv.db_cpu))} | {other:.0f} % | "
+            f"{_ms(lv.per_order_ms(lv.app_cpu))} | {_ms(lv.per_order_ms(lv.db_cpu))} | "
+            f"{_ms(lv.per_order_ms(lv.server_cpu))} | {other:.0f} % | "
             f"{lv.load_after:.2f} |"
         )
     return rows
@@ -683,9 +690,9 @@ def section(
     db = bench.db
     immediate = worker is None
     judged = [lv for lv in levels if lv.placed]
-    worst = max((lv.per_order_ms(lv.app_cpu) or 0.0 for lv in judged), default=0.0)
+    worst = max((lv.per_order_ms(lv.server_cpu) or 0.0 for lv in judged), default=0.0)
     met = bool(judged) and worst < TARGET_CPU_MS
-    per_level = ", ".join(f"{_ms(lv.per_order_ms(lv.app_cpu))} ms at {lv.concurrency}" for lv in judged)
+    per_level = ", ".join(f"{_ms(lv.per_order_ms(lv.server_cpu))} ms at {lv.concurrency}" for lv in judged)
     ms = parts["ms"]
     tasks_ms = sum(parts["tasks"].values())
     command = ".venv/bin/python bench/orders.py"
@@ -709,7 +716,8 @@ def section(
         )
     driver = "the database driver and SQLite" if db.kind == "sqlite" else "the database driver (psycopg)"
     verdict = (
-        f"**{'met' if met else 'not met'}**: {per_level} client(s) in the gunicorn workers. In-process and "
+        f"**{'met' if met else 'not met'}**: {per_level} client(s) in the gunicorn workers"
+        f"{' and the database backends' if db.kind == 'postgresql' else ''}. In-process and "
         f"warm (below) the request costs {ms['request']:.1f} ms of CPU: {ms['queries']:.0f} SQL statements, "
         f"{ms['sql']:.1f} ms of it inside {driver}, `invoice_issue` {ms['issue']:.1f} ms; the rest is "
         "Django, DRF and the ORM building and reading the queries."
@@ -747,7 +755,8 @@ def section(
         f"{args.max_seconds:.0f} s, after {WARMUP_ORDERS} unmeasured ones. Every answer but 201 is an error. "
         "Production settings (`DJANGO_DEBUG=0`, the default task backend, `RATE_LIMITS=0`). "
         "App CPU is utime + stime of the gunicorn workers (from `/proc/<pid>/stat`, sampled during the "
-        f"level) divided by the orders placed. {db_note} The load generator runs on the same machine.",
+        f"level) divided by the orders placed. {db_note} Server CPU is the two together, and what the "
+        "target judges. The load generator runs on the same machine.",
         "",
         f"What one order does in the request: {STEPS} {where}",
         "",
