@@ -270,7 +270,10 @@ _RULES_SQL = (
     "  ORDER BY c.scanned_at DESC, c.id DESC LIMIT 1),"
     " EXISTS (SELECT 1 FROM ticketing_checkin c"
     "  WHERE c.ticket_id = %(ticket)s AND c.checkin_list_id = l.id AND c.result = 'ok' AND c.direction = 'in'),"
-    " (SELECT c.id FROM ticketing_checkin c WHERE c.event_id = %(event)s AND c.nonce = %(nonce)s),"
+    # `nonce <> ''` spelled out: then even a generic plan of the prepared statement may use the partial
+    # unique index on (event, nonce); without it PostgreSQL either re-plans every scan or, generically,
+    # reads every check-in of the edition.
+    " (SELECT c.id FROM ticketing_checkin c WHERE c.event_id = %(event)s AND c.nonce = %(nonce)s AND c.nonce <> ''),"
     # A workshop's list admits exactly the seat holders.
     " (l.session_id IS NULL OR EXISTS (SELECT 1 FROM ticketing_seatbooking s"
     "  WHERE s.session_id = l.session_id AND s.ticket_id = %(ticket)s AND s.cancelled_at IS NULL))"
@@ -465,7 +468,9 @@ def ticket_scan(
     except IntegrityError:
         # The same nonce raced in on another connection (a code that names no ticket takes no lock).
         previous = (
-            CheckIn.objects.filter(event=event, nonce=nonce).values_list("pk", flat=True).first() if nonce else None
+            CheckIn.objects.filter(event=event, nonce=nonce).exclude(nonce="").values_list("pk", flat=True).first()
+            if nonce
+            else None
         )
         if previous is None:
             raise
