@@ -149,3 +149,29 @@ def test_the_migration_counts_the_tickets_already_there():
         call_command("migrate", "ticketing", verbosity=0)
     assert ticket_type_used(ticket_type_ids=[first.pk]) == {first.pk: 3}
     assert Counter(Ticket.objects.values_list("ticket_type_id", flat=True)) == {first.pk: 4}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_flush_no_count_is_left_for_a_reused_type_id():
+    """`manage.py flush` empties the tables (TRUNCATE on PostgreSQL, DELETE in any order on SQLite)
+    and resets the ids: a count left behind would hold capacity for a new type with an old id."""
+    first = TicketTypeFactory()
+    TicketFactory.create_batch(2, ticket_type=first, order=OrderFactory(event=first.event))
+    call_command("flush", interactive=False, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM ticketing_heldtickets")
+        assert cursor.fetchone()[0] == 0
+    again = TicketTypeFactory()
+    TicketFactory(ticket_type=again, order=OrderFactory(event=again.event))
+    assert ticket_type_used(ticket_type_ids=[again.pk]) == {again.pk: 1}
+
+
+def test_deleting_a_type_drops_its_count(types):
+    first, second = types
+    TicketFactory(ticket_type=second, order=OrderFactory(event=second.event, status=OrderStatus.CANCELLED))
+    Ticket.objects.filter(ticket_type=second).delete()
+    second.delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM ticketing_heldtickets WHERE ticket_type_id = %s", [second.pk])
+        assert cursor.fetchone()[0] == 0
+    check(first)

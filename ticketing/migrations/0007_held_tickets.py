@@ -10,6 +10,11 @@ alone, and loading tickets counts them through the triggers.
 On PostgreSQL the ticket triggers are per statement, with the statement's rows as transition
 tables: one upsert per statement, in ticket-type order, so two transactions never take two
 counter rows in opposite orders. SQLite serialises writers and takes row triggers.
+
+Deleting tickets only lowers counts that exist (it never creates one), and deleting a ticket type
+(or truncating the tables, as `manage.py flush` does on PostgreSQL) drops its count: whatever
+order a flush deletes the tables in, no count outlives its type, so a type that gets a reused id
+starts from nothing.
 """
 
 # ruff: noqa: S608  (SQL built from this file's own constants; no input reaches it)
@@ -53,7 +58,17 @@ PG_FORWARD = [
     CREATE_TABLE,
     BACKFILL,
     _pg_function("ticketing_held_inserted", _pg_upsert(_pg_held("new_rows", 1))),
-    _pg_function("ticketing_held_deleted", _pg_upsert(_pg_held("old_rows", -1))),
+    _pg_function(
+        "ticketing_held_deleted",
+        f"UPDATE {TABLE} h SET held = h.held - c.n FROM (SELECT r.ticket_type_id, COUNT(*) AS n FROM old_rows r"
+        f" JOIN ticketing_order o ON o.id = r.order_id WHERE NOT r.is_cancelled AND o.status IN {HOLDING}"
+        " GROUP BY r.ticket_type_id ORDER BY r.ticket_type_id) c WHERE h.ticket_type_id = c.ticket_type_id;",
+    ),
+    _pg_function("ticketing_held_cleared", f"DELETE FROM {TABLE};"),
+    _pg_function(
+        "ticketing_held_type_deleted",
+        f"DELETE FROM {TABLE} h USING old_rows r WHERE h.ticket_type_id = r.id;",
+    ),
     _pg_function(
         "ticketing_held_updated",
         _pg_upsert(f"{_pg_held('new_rows', 1)} UNION ALL {_pg_held('old_rows', -1)}"),
@@ -62,6 +77,12 @@ PG_FORWARD = [
     " FOR EACH STATEMENT EXECUTE FUNCTION ticketing_held_inserted()",
     "CREATE TRIGGER ticketing_held_deleted AFTER DELETE ON ticketing_ticket REFERENCING OLD TABLE AS old_rows"
     " FOR EACH STATEMENT EXECUTE FUNCTION ticketing_held_deleted()",
+    "CREATE TRIGGER ticketing_held_cleared AFTER TRUNCATE ON ticketing_ticket"
+    " FOR EACH STATEMENT EXECUTE FUNCTION ticketing_held_cleared()",
+    "CREATE TRIGGER ticketing_held_type_deleted AFTER DELETE ON ticketing_tickettype REFERENCING OLD TABLE AS old_rows"
+    " FOR EACH STATEMENT EXECUTE FUNCTION ticketing_held_type_deleted()",
+    "CREATE TRIGGER ticketing_held_types_cleared AFTER TRUNCATE ON ticketing_tickettype"
+    " FOR EACH STATEMENT EXECUTE FUNCTION ticketing_held_cleared()",
     "CREATE TRIGGER ticketing_held_updated AFTER UPDATE ON ticketing_ticket"
     " REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
     " FOR EACH STATEMENT EXECUTE FUNCTION ticketing_held_updated()",
@@ -82,7 +103,12 @@ PG_BACKWARD = [
     "DROP TRIGGER ticketing_held_updated ON ticketing_ticket",
     "DROP TRIGGER ticketing_held_deleted ON ticketing_ticket",
     "DROP TRIGGER ticketing_held_inserted ON ticketing_ticket",
+    "DROP TRIGGER ticketing_held_types_cleared ON ticketing_tickettype",
+    "DROP TRIGGER ticketing_held_type_deleted ON ticketing_tickettype",
+    "DROP TRIGGER ticketing_held_cleared ON ticketing_ticket",
     "DROP FUNCTION ticketing_held_order_status()",
+    "DROP FUNCTION ticketing_held_type_deleted()",
+    "DROP FUNCTION ticketing_held_cleared()",
     "DROP FUNCTION ticketing_held_updated()",
     "DROP FUNCTION ticketing_held_deleted()",
     "DROP FUNCTION ticketing_held_inserted()",
@@ -106,7 +132,12 @@ SQLITE_FORWARD = [
     CREATE_TABLE,
     BACKFILL,
     f"CREATE TRIGGER ticketing_held_inserted AFTER INSERT ON ticketing_ticket BEGIN {_sqlite_add('NEW', '1')} END",
-    f"CREATE TRIGGER ticketing_held_deleted AFTER DELETE ON ticketing_ticket BEGIN {_sqlite_add('OLD', '-1')} END",
+    "CREATE TRIGGER ticketing_held_deleted AFTER DELETE ON ticketing_ticket"
+    f" WHEN NOT OLD.is_cancelled AND EXISTS (SELECT 1 FROM ticketing_order o"
+    f"  WHERE o.id = OLD.order_id AND o.status IN {HOLDING})"
+    f" BEGIN UPDATE {TABLE} SET held = held - 1 WHERE ticket_type_id = OLD.ticket_type_id; END",
+    "CREATE TRIGGER ticketing_held_type_deleted AFTER DELETE ON ticketing_tickettype"
+    f" BEGIN DELETE FROM {TABLE} WHERE ticket_type_id = OLD.id; END",
     "CREATE TRIGGER ticketing_held_updated AFTER UPDATE OF is_cancelled, ticket_type_id, order_id ON ticketing_ticket"
     f" BEGIN {_sqlite_add('OLD', '-1')} {_sqlite_add('NEW', '1')} END",
     "CREATE TRIGGER ticketing_held_order_status AFTER UPDATE OF status ON ticketing_order"
@@ -118,6 +149,7 @@ SQLITE_FORWARD = [
     " ON CONFLICT (ticket_type_id) DO UPDATE SET held = held + excluded.held; END",
 ]
 SQLITE_BACKWARD = [
+    "DROP TRIGGER ticketing_held_type_deleted",
     "DROP TRIGGER ticketing_held_order_status",
     "DROP TRIGGER ticketing_held_updated",
     "DROP TRIGGER ticketing_held_deleted",
