@@ -3,42 +3,50 @@ while the connection is quiet, and a connection the server closed is still repla
 
 import select
 import time
+from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
+from django.db import connection as default_connection
 from django.db import connections
 
 from programme.models import Event
 
-connection = connections["default"]  # the wrapper itself, not the proxy: its attributes are patched
-
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's backend (CI runs the suite on it)"),
+    pytest.mark.skipif(
+        default_connection.vendor != "postgresql", reason="PostgreSQL's backend (CI runs the suite on it)"
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
 
+@dataclass
+class Checked:
+    connection: Any  # this thread's wrapper itself (not the proxy): its attributes are patched
+    checks: list[bool] = field(default_factory=list)  # every real check (`SELECT 1`), and its answer
+
+    def new_request(self) -> None:
+        """What Django does at the start of a request on a kept connection."""
+        self.connection.health_check_done = False
+
+
 @pytest.fixture
-def checks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Health checks on (as in production), and every real check (`SELECT 1`) recorded."""
-    monkeypatch.setattr(connection, "health_check_enabled", True)
-    calls: list[bool] = []
-    real = connection.is_usable
+def checked_db(monkeypatch: pytest.MonkeyPatch) -> Checked:
+    """Health checks on (as in production), and every real check recorded."""
+    checked = Checked(connections["default"])
+    monkeypatch.setattr(checked.connection, "health_check_enabled", True)
+    real = checked.connection.is_usable
 
     def counted() -> bool:
         usable = real()
-        calls.append(usable)
+        checked.checks.append(usable)
         return usable
 
-    monkeypatch.setattr(connection, "is_usable", counted)
-    return calls
+    monkeypatch.setattr(checked.connection, "is_usable", counted)
+    return checked
 
 
-def _new_request() -> None:
-    """What Django does at the start of a request on a kept connection."""
-    connection.health_check_done = False
-
-
-def _server_closes(pid: int) -> None:
+def _server_closes(connection: Any, pid: int) -> None:
     other = connection.copy()
     try:
         with other.cursor() as cursor:
@@ -52,34 +60,34 @@ def _server_closes(pid: int) -> None:
         assert time.monotonic() < deadline, "the terminated backend's goodbye never arrived"
 
 
-def test_a_quiet_connection_is_kept_without_a_query(checks):
-    connection.ensure_connection()
-    kept = connection.connection
-    _new_request()
+def test_a_quiet_connection_is_kept_without_a_query(checked_db):
+    checked_db.connection.ensure_connection()
+    kept = checked_db.connection.connection
+    checked_db.new_request()
     assert Event.objects.count() == 0
-    assert checks == []
-    assert connection.connection is kept
-    assert connection.health_check_done
+    assert checked_db.checks == []
+    assert checked_db.connection.connection is kept
+    assert checked_db.connection.health_check_done
 
 
-def test_a_connection_the_server_closed_is_replaced_before_the_request_uses_it(checks):
-    connection.ensure_connection()
-    pid = connection.connection.info.backend_pid
-    _server_closes(pid)
-    _new_request()
+def test_a_connection_the_server_closed_is_replaced_before_the_request_uses_it(checked_db):
+    checked_db.connection.ensure_connection()
+    pid = checked_db.connection.connection.info.backend_pid
+    _server_closes(checked_db.connection, pid)
+    checked_db.new_request()
     assert Event.objects.count() == 0  # would raise OperationalError on the dead connection
-    assert checks == [False]  # something on the socket: Django's own check ran and failed
-    assert connection.connection.info.backend_pid != pid
+    assert checked_db.checks == [False]  # something on the socket: Django's own check ran and failed
+    assert checked_db.connection.connection.info.backend_pid != pid
 
 
-def test_inside_a_transaction_the_check_is_left_to_django(checks):
-    connection.ensure_connection()
-    connection.set_autocommit(False)
+def test_inside_a_transaction_the_check_is_left_to_django(checked_db):
+    checked_db.connection.ensure_connection()
+    checked_db.connection.set_autocommit(False)
     try:
-        connection.cursor().execute("SELECT 1")  # the transaction is open now
-        _new_request()
-        connection.close_if_health_check_failed()
-        assert checks == [True]
+        checked_db.connection.cursor().execute("SELECT 1")  # the transaction is open now
+        checked_db.new_request()
+        checked_db.connection.close_if_health_check_failed()
+        assert checked_db.checks == [True]
     finally:
-        connection.rollback()
-        connection.set_autocommit(True)
+        checked_db.connection.rollback()
+        checked_db.connection.set_autocommit(True)
