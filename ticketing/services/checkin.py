@@ -468,9 +468,7 @@ def ticket_scan(
     except IntegrityError:
         # The same nonce raced in on another connection (a code that names no ticket takes no lock).
         previous = (
-            CheckIn.objects.filter(event=event, nonce=nonce).exclude(nonce="").values_list("pk", flat=True).first()
-            if nonce
-            else None
+            CheckIn.objects.filter(event=event, nonce=nonce).values_list("pk", flat=True).first() if nonce else None
         )
         if previous is None:
             raise
